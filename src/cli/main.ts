@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { asKoError } from '../../contracts/errors.ts';
+import { ExitCode } from '../../contracts/exit-codes.ts';
+import { readPackageVersion } from './read-package-version.ts';
+
+/** Builds the `ko` program. Each command module adds itself; main only wires. */
+export function buildProgram(): Command {
+  const program = new Command('ko')
+    .description('kobong-orchestrator: a GitHub App and PowerShell 7 runner hub')
+    .exitOverride()
+    .showHelpAfterError();
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`${readPackageVersion()}\n`);
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version land here with exitCode 0; usage errors are PRECONDITION.
+      process.exitCode = error.exitCode === 0 ? ExitCode.OK : ExitCode.PRECONDITION;
+      return;
+    }
+    const koError = asKoError(error);
+    process.stderr.write(`ko: ${koError.toUserMessage()}\n`);
+    process.exitCode = koError.exitCode;
+  }
+}
+
+await main(process.argv);
