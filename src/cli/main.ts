@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { asKoError } from '../../contracts/errors.ts';
 import { ExitCode } from '../../contracts/exit-codes.ts';
 import { readPackageVersion } from './read-package-version.ts';
+import { registerRunnerTokenCommand } from './commands/runner-token.ts';
 
 /** Builds the `ko` program. Each command module adds itself; main only wires. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`${readPackageVersion()}\n`);
     });
+  registerRunnerTokenCommand(program);
   return program;
 }
 

@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { PreconditionError } from '../../contracts/errors.ts';
+import { writeFileAtomicSync } from './atomic-write.ts';
+import { DurableLog } from './durable-log.ts';
+import {
+  TERMINAL_STATES,
+  compareJobs,
+  runnerSatisfies,
+  type Job,
+  type JobSpec,
+  type JobState,
+  type RunnerProfile,
+} from './job-types.ts';
+
+/**
+ * The job queue as the hub sees it. Kept small and async so a DynamoDB table (conditional
+ * writes for `transition`, a GSI on idempotency key) can replace the file one (ADR 0004).
+ */
+export interface JobQueue {
+  /** Adds a job; with an idempotency key already seen, returns the first job and `created: false`. */
+  submit(spec: JobSpec): Promise<{ job: Job; created: boolean }>;
+  get(id: string): Promise<Job | undefined>;
+  list(states?: JobState[]): Promise<Job[]>;
+  /** The best queued job (priority, then age) this runner satisfies, moved to `dispatched`. */
+  claimNext(runner: RunnerProfile): Promise<Job | undefined>;
+  /**
+   * Applies `patch` only if the job is currently in one of `from` (a conditional write);
+   * returns the new job, or undefined when the condition failed. This is what makes results
+   * apply at most once.
+   */
+  transition(id: string, from: readonly JobState[], patch: Partial<Omit<Job, 'id' | 'spec' | 'seq'>>): Promise<Job | undefined>;
+  close(): Promise<void>;
+}
+
+type LogRecord = { t: 'put'; job: Job };
+
+/**
+ * The file-backed queue: an append-only JSONL log of whole-job records (last one wins), every
+ * write fdatasync'ed before its promise resolves (group commit), compacted on open.
+ *
+ * @example
+ * const queue = await FileJobQueue.open('.ko');
+ * const { job } = await queue.submit({ script: 'Get-Date', idempotency_key: 'pr-12-lint' });
+ */
+export class FileJobQueue implements JobQueue {
+  readonly #jobs = new Map<string, Job>();
+  readonly #byKey = new Map<string, string>();
+  readonly #log: DurableLog;
+  #seq = 0;
+
+  private constructor(log: DurableLog) {
+    this.#log = log;
+  }
+
+  static async open(dataDir: string): Promise<FileJobQueue> {
+    const path = join(dataDir, 'jobs.jsonl');
+    const records = DurableLog.readLines(path) as LogRecord[];
+    const jobs = new Map<string, Job>();
+    for (const record of records) if (record?.t === 'put' && record.job?.id) jobs.set(record.job.id, record.job);
+    if (records.length > jobs.size * 2 + 256) {
+      // Compact: one record per job, written atomically, before the log is reopened for append.
+      writeFileAtomicSync(path, [...jobs.values()].map((job) => `${JSON.stringify({ t: 'put', job })}\n`).join(''));
+    }
+    const queue = new FileJobQueue(DurableLog.open(path));
+    for (const job of jobs.values()) {
+      queue.#jobs.set(job.id, job);
+      if (job.spec.idempotency_key) queue.#byKey.set(job.spec.idempotency_key, job.id);
+      queue.#seq = Math.max(queue.#seq, job.seq);
+    }
+    return queue;
+  }
+
+  async submit(spec: JobSpec): Promise<{ job: Job; created: boolean }> {
+    const normalized = normalizeSpec(spec);
+    const key = normalized.idempotency_key;
+    if (key !== undefined) {
+      const existing = this.#byKey.get(key);
+      if (existing) return { job: structuredClone(this.#jobs.get(existing) as Job), created: false };
+    }
+    const now = new Date().toISOString();
+    const job: Job = {
+      id: `job_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`,
+      spec: normalized,
+      state: 'queued',
+      seq: ++this.#seq,
+      created_at: now,
+      updated_at: now,
+      runner_id: null,
+      attempts: 0,
+      lease_expires_at: null,
+      cancel_requested: false,
+      result: null,
+      reason: null,
+    };
+    // Reserve the key before the await so a concurrent duplicate sees it.
+    this.#jobs.set(job.id, job);
+    if (key !== undefined) this.#byKey.set(key, job.id);
+    await this.#log.append({ t: 'put', job } satisfies LogRecord);
+    return { job: structuredClone(job), created: true };
+  }
+
+  async get(id: string): Promise<Job | undefined> {
+    const job = this.#jobs.get(id);
+    return job ? structuredClone(job) : undefined;
+  }
+
+  async list(states?: JobState[]): Promise<Job[]> {
+    return [...this.#jobs.values()]
+      .filter((job) => !states || states.includes(job.state))
+      .sort(compareJobs)
+      .map((job) => structuredClone(job));
+  }
+
+  async claimNext(runner: RunnerProfile): Promise<Job | undefined> {
+    let best: Job | undefined;
+    for (const job of this.#jobs.values()) {
+      if (job.state !== 'queued' || !runnerSatisfies(job, runner)) continue;
+      if (!best || compareJobs(job, best) < 0) best = job;
+    }
+    if (!best) return undefined;
+    return this.transition(best.id, ['queued'], {
+      state: 'dispatched',
+      runner_id: runner.runner_id,
+      attempts: best.attempts + 1,
+    });
+  }
+
+  async transition(
+    id: string,
+    from: readonly JobState[],
+    patch: Partial<Omit<Job, 'id' | 'spec' | 'seq'>>,
+  ): Promise<Job | undefined> {
+    const current = this.#jobs.get(id);
+    if (!current || !from.includes(current.state)) return undefined;
+    if (TERMINAL_STATES.has(current.state) && patch.state !== undefined && patch.state !== current.state) return undefined;
+    const next: Job = { ...current, ...patch, updated_at: new Date().toISOString() };
+    this.#jobs.set(id, next);
+    await this.#log.append({ t: 'put', job: next } satisfies LogRecord);
+    return structuredClone(next);
+  }
+
+  async close(): Promise<void> {
+    await this.#log.close();
+  }
+}
+
+function stringList(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new PreconditionError('JOB_BAD_FIELD', `${field} must be an array of strings`, { hint: `e.g. "${field}": ["ps7"]` });
+  }
+  return [...new Set(value.map((v: string) => v.trim().toLowerCase()).filter((v) => v !== ''))].sort();
+}
+
+/** Validates a submitted spec once, at the boundary; errors name the field. */
+export function normalizeSpec(spec: JobSpec): Job['spec'] {
+  if (typeof spec !== 'object' || spec === null) {
+    throw new PreconditionError('JOB_BAD_SPEC', 'the job must be a JSON object', { hint: 'send {"script": "..."}' });
+  }
+  if (typeof spec.script !== 'string' || spec.script.trim() === '') {
+    throw new PreconditionError('JOB_BAD_FIELD', 'script must be a non-empty string', { hint: 'send {"script": "Get-Date"}' });
+  }
+  if (Buffer.byteLength(spec.script, 'utf8') > 256 * 1024) {
+    throw new PreconditionError('JOB_SCRIPT_TOO_LARGE', 'script is larger than 256 KiB', { hint: 'ship a script file in the repository and call it' });
+  }
+  const priority = spec.priority ?? 0;
+  if (!Number.isInteger(priority) || priority < -1000 || priority > 1000) {
+    throw new PreconditionError('JOB_BAD_FIELD', 'priority must be an integer in -1000..1000', { hint: 'higher runs first; default 0' });
+  }
+  if (spec.timeout_ms !== undefined && (!Number.isInteger(spec.timeout_ms) || spec.timeout_ms < 1 || spec.timeout_ms > 24 * 3600_000)) {
+    throw new PreconditionError('JOB_BAD_FIELD', 'timeout_ms must be an integer from 1 to 86400000', { hint: 'omit it for the runner default' });
+  }
+  for (const field of ['working_dir', 'idempotency_key'] as const) {
+    const value = spec[field];
+    if (value !== undefined && (typeof value !== 'string' || value === '' || value.length > 512)) {
+      throw new PreconditionError('JOB_BAD_FIELD', `${field} must be a non-empty string of at most 512 characters`, { hint: `fix ${field}` });
+    }
+  }
+  for (const field of ['apply', 'idempotent'] as const) {
+    if (spec[field] !== undefined && typeof spec[field] !== 'boolean') {
+      throw new PreconditionError('JOB_BAD_FIELD', `${field} must be true or false`, { hint: `fix ${field}` });
+    }
+  }
+  const out: Job['spec'] = {
+    script: spec.script,
+    apply: spec.apply ?? false,
+    idempotent: spec.idempotent ?? false,
+    priority,
+    capabilities: stringList(spec.capabilities, 'capabilities'),
+    labels: stringList(spec.labels, 'labels'),
+  };
+  if (spec.working_dir !== undefined) out.working_dir = spec.working_dir;
+  if (spec.timeout_ms !== undefined) out.timeout_ms = spec.timeout_ms;
+  if (spec.idempotency_key !== undefined) out.idempotency_key = spec.idempotency_key;
+  return out;
+}

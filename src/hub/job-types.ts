@@ -1,0 +1,89 @@
+/** What a caller submits (the exec API body). */
+export interface JobSpec {
+  /** The PowerShell script to run. */
+  script: string;
+  /** Relative to the runner's --root (or absolute inside it); the runner refuses paths outside. */
+  working_dir?: string;
+  /** Apply (really run). The runner only runs when its own --apply is also set. Default false. */
+  apply?: boolean;
+  /** Safe to run twice: only such jobs are re-queued after their runner is lost. */
+  idempotent?: boolean;
+  /** Higher first. Default 0. */
+  priority?: number;
+  capabilities?: string[];
+  labels?: string[];
+  timeout_ms?: number;
+  idempotency_key?: string;
+}
+
+export type JobState =
+  | 'queued'
+  | 'dispatched'
+  | 'running'
+  | 'completed'
+  | 'rejected'
+  | 'lost'
+  | 'cancelled';
+
+/** Terminal states: nothing moves a job out of these. */
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(['completed', 'rejected', 'lost', 'cancelled']);
+
+export interface StreamSummary {
+  bytes: number;
+  sha256: string;
+  chunks: number;
+  truncated?: boolean;
+}
+
+/** The result as the hub applied it (once). */
+export interface JobResult {
+  status: string;
+  exit_code: number | null;
+  duration_ms: number;
+  streams: Record<string, StreamSummary>;
+  /** Anything else the runner reported (guard verdict, dry-run plan, error). */
+  detail?: Record<string, unknown>;
+}
+
+export interface Job {
+  id: string;
+  spec: Required<Pick<JobSpec, 'script' | 'apply' | 'idempotent' | 'priority'>> &
+    Pick<JobSpec, 'working_dir' | 'timeout_ms' | 'idempotency_key'> & {
+      capabilities: string[];
+      labels: string[];
+    };
+  state: JobState;
+  /** Monotonic submission order (age), survives restarts. */
+  seq: number;
+  created_at: string;
+  updated_at: string;
+  runner_id: string | null;
+  /** How many times it was handed to a runner. */
+  attempts: number;
+  /** While dispatched/running without a connected runner: when the job is declared lost. */
+  lease_expires_at: string | null;
+  cancel_requested: boolean;
+  result: JobResult | null;
+  /** Why it ended without a result (rejected, lost, cancelled). */
+  reason: { code: string; message: string } | null;
+}
+
+/** What a runner offers, for matching. */
+export interface RunnerProfile {
+  runner_id: string;
+  capabilities: string[];
+  labels: string[];
+}
+
+/** A job goes to a runner only if the runner has every capability and label the job asks for. */
+export function runnerSatisfies(job: Job, runner: RunnerProfile): boolean {
+  return (
+    job.spec.capabilities.every((c) => runner.capabilities.includes(c)) &&
+    job.spec.labels.every((l) => runner.labels.includes(l))
+  );
+}
+
+/** Priority first (higher wins), then age (older wins). */
+export function compareJobs(a: Job, b: Job): number {
+  return b.spec.priority - a.spec.priority || a.seq - b.seq;
+}
