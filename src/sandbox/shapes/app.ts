@@ -1,0 +1,61 @@
+import type { SandboxContext } from '../context.ts';
+import type { AppState, InstallationState } from '../state.ts';
+import { nodeId } from './node-id.ts';
+import { simpleUser } from './user.ts';
+
+/** The permissions the stand-in grants every installation token (what KO's app.yml asks for). */
+export const APP_PERMISSIONS: Record<string, string> = {
+  checks: 'write',
+  contents: 'write',
+  issues: 'write',
+  metadata: 'read',
+  pull_requests: 'write',
+  statuses: 'write',
+};
+
+export const APP_EVENTS = ['check_run', 'check_suite', 'issue_comment', 'label', 'pull_request', 'push', 'status'];
+
+/** GitHub's `integration` (a GitHub App). */
+export function integration(sb: SandboxContext, app: AppState): Record<string, unknown> {
+  return {
+    id: app.id,
+    slug: app.slug,
+    node_id: nodeId('A', app.id),
+    client_id: `Iv1.${app.id.toString(16).padStart(16, '0')}`,
+    owner: simpleUser(sb, app.owner),
+    name: app.name,
+    description: null,
+    external_url: `${sb.webUrl}/apps/${app.slug}`,
+    html_url: `${sb.webUrl}/apps/${app.slug}`,
+    created_at: app.createdAt,
+    updated_at: app.createdAt,
+    permissions: APP_PERMISSIONS,
+    events: APP_EVENTS,
+  };
+}
+
+/** GitHub's `installation`. */
+export function installation(sb: SandboxContext, inst: InstallationState): Record<string, unknown> {
+  const account = simpleUser(sb, inst.account);
+  return {
+    id: inst.id,
+    account,
+    repository_selection: 'all',
+    access_tokens_url: `${sb.apiUrl}/app/installations/${inst.id}/access_tokens`,
+    repositories_url: `${sb.apiUrl}/installation/repositories`,
+    html_url: `${sb.webUrl}/organizations/${inst.account}/settings/installations/${inst.id}`,
+    app_id: sb.state.app.id,
+    app_slug: sb.state.app.slug,
+    target_id: account.id,
+    target_type: account.type,
+    permissions: APP_PERMISSIONS,
+    events: APP_EVENTS,
+    created_at: inst.createdAt,
+    updated_at: inst.createdAt,
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    suspended_by: null,
+    suspended_at: null,
+  };
+}
