@@ -3,6 +3,7 @@ import { asKoError } from '../../contracts/errors.ts';
 import { ExitCode } from '../../contracts/exit-codes.ts';
 import { readPackageVersion } from './read-package-version.ts';
 import { registerRunnerTokenCommand } from './commands/runner-token.ts';
+import { registerMaskCommand } from './commands/mask.ts';
 
 /** Builds the `ko` program. Each command module adds itself; main only wires. */
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
       process.stdout.write(`${readPackageVersion()}\n`);
     });
   registerRunnerTokenCommand(program);
+  registerMaskCommand(program);
   return program;
 }
 
