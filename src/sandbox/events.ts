@@ -27,5 +27,6 @@ export function emitRepoEvent(sb: SandboxContext, repo: RepoState, name: string,
 /** A commit author/committer line for a login, dated now. */
 export function signatureFor(sb: SandboxContext, login: string): { name: string; email: string; date: string } {
   const id = sb.state.accounts[login]?.id ?? 0;
-  return { name: login, email: `${id}+${login}@users.noreply.sandbox.local`, date: sb.now() };
+  // GitHub writes `<id>+<login>@users.noreply…`; brackets of `[bot]` logins are dropped to keep it a valid address.
+  return { name: login, email: `${id}+${login.replace(/[^A-Za-z0-9._-]/g, '')}@users.noreply.sandbox.local`, date: sb.now() };
 }

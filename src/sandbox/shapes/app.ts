@@ -36,7 +36,9 @@ export function integration(sb: SandboxContext, app: AppState): Record<string, u
 
 /** GitHub's `installation`. */
 export function installation(sb: SandboxContext, inst: InstallationState): Record<string, unknown> {
-  const account = simpleUser(sb, inst.account);
+  // GHES 3.19's list-installations schema joins simple-user and enterprise with allOf, so the
+  // account carries enterprise's required fields too (harmless extras for any client).
+  const account = { ...simpleUser(sb, inst.account), name: inst.account, slug: inst.account.toLowerCase(), created_at: inst.createdAt, updated_at: inst.createdAt };
   return {
     id: inst.id,
     account,
