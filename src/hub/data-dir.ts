@@ -5,7 +5,10 @@ import { resolve } from 'node:path';
  *
  * @example const file = join(resolveDataDir(), 'runner-tokens.json');
  */
-export function resolveDataDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+export function resolveDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): string {
   const fromEnv = env['KO_DATA_DIR'];
   return resolve(cwd, fromEnv && fromEnv.trim() !== '' ? fromEnv : '.ko');
 }

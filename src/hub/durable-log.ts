@@ -1,4 +1,12 @@
-import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  write,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { fsyncDirSync } from './atomic-write.ts';
 

@@ -29,7 +29,11 @@ export interface JobQueue {
    * returns the new job, or undefined when the condition failed. This is what makes results
    * apply at most once.
    */
-  transition(id: string, from: readonly JobState[], patch: Partial<Omit<Job, 'id' | 'spec' | 'seq'>>): Promise<Job | undefined>;
+  transition(
+    id: string,
+    from: readonly JobState[],
+    patch: Partial<Omit<Job, 'id' | 'spec' | 'seq'>>,
+  ): Promise<Job | undefined>;
   close(): Promise<void>;
 }
 
@@ -57,10 +61,14 @@ export class FileJobQueue implements JobQueue {
     const path = join(dataDir, 'jobs.jsonl');
     const records = DurableLog.readLines(path) as LogRecord[];
     const jobs = new Map<string, Job>();
-    for (const record of records) if (record?.t === 'put' && record.job?.id) jobs.set(record.job.id, record.job);
+    for (const record of records)
+      if (record?.t === 'put' && record.job?.id) jobs.set(record.job.id, record.job);
     if (records.length > jobs.size * 2 + 256) {
       // Compact: one record per job, written atomically, before the log is reopened for append.
-      writeFileAtomicSync(path, [...jobs.values()].map((job) => `${JSON.stringify({ t: 'put', job })}\n`).join(''));
+      writeFileAtomicSync(
+        path,
+        [...jobs.values()].map((job) => `${JSON.stringify({ t: 'put', job })}\n`).join(''),
+      );
     }
     const queue = new FileJobQueue(DurableLog.open(path));
     for (const job of jobs.values()) {
@@ -76,7 +84,8 @@ export class FileJobQueue implements JobQueue {
     const key = normalized.idempotency_key;
     if (key !== undefined) {
       const existing = this.#byKey.get(key);
-      if (existing) return { job: structuredClone(this.#jobs.get(existing) as Job), created: false };
+      if (existing)
+        return { job: structuredClone(this.#jobs.get(existing) as Job), created: false };
     }
     const now = new Date().toISOString();
     const job: Job = {
@@ -133,7 +142,12 @@ export class FileJobQueue implements JobQueue {
   ): Promise<Job | undefined> {
     const current = this.#jobs.get(id);
     if (!current || !from.includes(current.state)) return undefined;
-    if (TERMINAL_STATES.has(current.state) && patch.state !== undefined && patch.state !== current.state) return undefined;
+    if (
+      TERMINAL_STATES.has(current.state) &&
+      patch.state !== undefined &&
+      patch.state !== current.state
+    )
+      return undefined;
     const next: Job = { ...current, ...patch, updated_at: new Date().toISOString() };
     this.#jobs.set(id, next);
     await this.#log.append({ t: 'put', job: next } satisfies LogRecord);
@@ -148,38 +162,79 @@ export class FileJobQueue implements JobQueue {
 function stringList(value: unknown, field: string): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-    throw new PreconditionError('JOB_BAD_FIELD', `${field} must be an array of strings`, { hint: `e.g. "${field}": ["ps7"]` });
+    throw new PreconditionError('JOB_BAD_FIELD', `${field} must be an array of strings`, {
+      hint: `e.g. "${field}": ["ps7"]`,
+    });
   }
-  return [...new Set(value.map((v: string) => v.trim().toLowerCase()).filter((v) => v !== ''))].sort();
+  return [
+    ...new Set(value.map((v: string) => v.trim().toLowerCase()).filter((v) => v !== '')),
+  ].sort();
 }
 
 /** Validates a submitted spec once, at the boundary; errors name the field. */
 export function normalizeSpec(spec: JobSpec): Job['spec'] {
   if (typeof spec !== 'object' || spec === null) {
-    throw new PreconditionError('JOB_BAD_SPEC', 'the job must be a JSON object', { hint: 'send {"script": "..."}' });
+    throw new PreconditionError('JOB_BAD_SPEC', 'the job must be a JSON object', {
+      hint: 'send {"script": "..."}',
+    });
   }
   if (typeof spec.script !== 'string' || spec.script.trim() === '') {
-    throw new PreconditionError('JOB_BAD_FIELD', 'script must be a non-empty string', { hint: 'send {"script": "Get-Date"}' });
+    throw new PreconditionError('JOB_BAD_FIELD', 'script must be a non-empty string', {
+      hint: 'send {"script": "Get-Date"}',
+    });
   }
-  if (Buffer.byteLength(spec.script, 'utf8') > 256 * 1024) {
-    throw new PreconditionError('JOB_SCRIPT_TOO_LARGE', 'script is larger than 256 KiB', { hint: 'ship a script file in the repository and call it' });
+  // Small enough that exec.request always fits one frame under the 200 KB chunk size.
+  if (Buffer.byteLength(spec.script, 'utf8') > 128 * 1024) {
+    throw new PreconditionError('JOB_SCRIPT_TOO_LARGE', 'script is larger than 128 KiB', {
+      hint: 'ship a script file in the repository and call it',
+    });
   }
-  const priority = spec.priority ?? 0;
-  if (!Number.isInteger(priority) || priority < -1000 || priority > 1000) {
-    throw new PreconditionError('JOB_BAD_FIELD', 'priority must be an integer in -1000..1000', { hint: 'higher runs first; default 0' });
+  const priority = spec.priority ?? 5;
+  if (!Number.isInteger(priority) || priority < 0 || priority > 9) {
+    // Same range as the ko-v1 envelope's priority (contracts/ko-v1/envelope.schema.json).
+    throw new PreconditionError('JOB_BAD_FIELD', 'priority must be an integer from 0 to 9', {
+      hint: 'higher runs first; default 5',
+    });
   }
-  if (spec.timeout_ms !== undefined && (!Number.isInteger(spec.timeout_ms) || spec.timeout_ms < 1 || spec.timeout_ms > 24 * 3600_000)) {
-    throw new PreconditionError('JOB_BAD_FIELD', 'timeout_ms must be an integer from 1 to 86400000', { hint: 'omit it for the runner default' });
+  if (
+    spec.timeout_ms !== undefined &&
+    (!Number.isInteger(spec.timeout_ms) || spec.timeout_ms < 1 || spec.timeout_ms > 24 * 3600_000)
+  ) {
+    throw new PreconditionError(
+      'JOB_BAD_FIELD',
+      'timeout_ms must be an integer from 1 to 86400000',
+      { hint: 'omit it for the runner default' },
+    );
   }
   for (const field of ['working_dir', 'idempotency_key'] as const) {
     const value = spec[field];
     if (value !== undefined && (typeof value !== 'string' || value === '' || value.length > 512)) {
-      throw new PreconditionError('JOB_BAD_FIELD', `${field} must be a non-empty string of at most 512 characters`, { hint: `fix ${field}` });
+      throw new PreconditionError(
+        'JOB_BAD_FIELD',
+        `${field} must be a non-empty string of at most 512 characters`,
+        { hint: `fix ${field}` },
+      );
     }
+  }
+  // The exec.request schema's rule: relative, no drive, no `..` segment (the runner re-checks
+  // with realpath, since a symlink inside the root can still point out of it).
+  if (
+    spec.working_dir !== undefined &&
+    !/^(?![\\/])(?![A-Za-z]:)(?!(?:.*[\\/])?\.\.(?:[\\/]|$))[^\0]*$/.test(spec.working_dir)
+  ) {
+    throw new PreconditionError(
+      'JOB_WORKING_DIR_OUTSIDE_ROOT',
+      `working_dir "${spec.working_dir}" is absolute or climbs out with ..`,
+      {
+        hint: 'give a path relative to the runner\'s --root, e.g. "src/app"',
+      },
+    );
   }
   for (const field of ['apply', 'idempotent'] as const) {
     if (spec[field] !== undefined && typeof spec[field] !== 'boolean') {
-      throw new PreconditionError('JOB_BAD_FIELD', `${field} must be true or false`, { hint: `fix ${field}` });
+      throw new PreconditionError('JOB_BAD_FIELD', `${field} must be true or false`, {
+        hint: `fix ${field}`,
+      });
     }
   }
   const out: Job['spec'] = {

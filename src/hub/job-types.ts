@@ -1,3 +1,5 @@
+import type { ExecResultBody } from '../../contracts/ko-v1/generated/ko-v1.ts';
+
 /** What a caller submits (the exec API body). */
 export interface JobSpec {
   /** The PowerShell script to run. */
@@ -8,7 +10,7 @@ export interface JobSpec {
   apply?: boolean;
   /** Safe to run twice: only such jobs are re-queued after their runner is lost. */
   idempotent?: boolean;
-  /** Higher first. Default 0. */
+  /** 0-9, higher first. Default 5 (as the ko-v1 envelope). */
   priority?: number;
   capabilities?: string[];
   labels?: string[];
@@ -17,33 +19,18 @@ export interface JobSpec {
 }
 
 export type JobState =
-  | 'queued'
-  | 'dispatched'
-  | 'running'
-  | 'completed'
-  | 'rejected'
-  | 'lost'
-  | 'cancelled';
+  'queued' | 'dispatched' | 'running' | 'completed' | 'rejected' | 'lost' | 'cancelled';
 
 /** Terminal states: nothing moves a job out of these. */
-export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(['completed', 'rejected', 'lost', 'cancelled']);
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set([
+  'completed',
+  'rejected',
+  'lost',
+  'cancelled',
+]);
 
-export interface StreamSummary {
-  bytes: number;
-  sha256: string;
-  chunks: number;
-  truncated?: boolean;
-}
-
-/** The result as the hub applied it (once). */
-export interface JobResult {
-  status: string;
-  exit_code: number | null;
-  duration_ms: number;
-  streams: Record<string, StreamSummary>;
-  /** Anything else the runner reported (guard verdict, dry-run plan, error). */
-  detail?: Record<string, unknown>;
-}
+/** The result as the hub applied it (once): the runner's exec.result body. */
+export type JobResult = ExecResultBody;
 
 export interface Job {
   id: string;

@@ -59,16 +59,24 @@ export class RunnerTokenStore {
   create(input: { name: string; labels?: string[]; now?: Date }): CreatedRunnerToken {
     const name = input.name.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-      throw new PreconditionError('RUNNER_TOKEN_BAD_NAME', `runner name "${input.name}" is not valid`, {
-        hint: 'use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
-      });
+      throw new PreconditionError(
+        'RUNNER_TOKEN_BAD_NAME',
+        `runner name "${input.name}" is not valid`,
+        {
+          hint: 'use 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+        },
+      );
     }
     const labels = normalizeLabels(input.labels ?? []);
     const doc = this.#read();
     if (doc.tokens.some((t) => t.name === name && t.revoked_at === null)) {
-      throw new ConflictError('RUNNER_TOKEN_NAME_TAKEN', `an active runner token named "${name}" exists`, {
-        hint: `revoke it first (ko runner token revoke <id>) or pick another name`,
-      });
+      throw new ConflictError(
+        'RUNNER_TOKEN_NAME_TAKEN',
+        `an active runner token named "${name}" exists`,
+        {
+          hint: `revoke it first (ko runner token revoke <id>) or pick another name`,
+        },
+      );
     }
     const token = `${RUNNER_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: RunnerTokenRecord = {
@@ -107,7 +115,8 @@ export class RunnerTokenStore {
 
   /** The active record a presented token belongs to, or undefined (bad, unknown or revoked). */
   verify(presented: string | undefined): RunnerTokenRecord | undefined {
-    if (!presented || !presented.startsWith(RUNNER_TOKEN_PREFIX) || presented.length > 200) return undefined;
+    if (!presented || !presented.startsWith(RUNNER_TOKEN_PREFIX) || presented.length > 200)
+      return undefined;
     const digest = Buffer.from(sha256Hex(presented), 'hex');
     for (const record of this.#read().tokens) {
       const stored = Buffer.from(record.token_sha256, 'hex');

@@ -33,7 +33,9 @@ export function registerRunnerTokenCommand(program: Command): void {
     .action((opts: { name: string; labels: string; json?: boolean }) => {
       const created = openStore().create({ name: opts.name, labels: opts.labels.split(',') });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...publicView(created.record), token: created.token })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ ...publicView(created.record), token: created.token })}\n`,
+        );
         return;
       }
       process.stdout.write(
@@ -54,13 +56,17 @@ export function registerRunnerTokenCommand(program: Command): void {
       }
       for (const r of records) {
         const state = r.revoked_at ? `revoked ${r.revoked_at}` : 'active';
-        process.stdout.write(`${r.id}\t${r.name}\t${r.labels.join(',') || '-'}\t${r.created_at}\t${state}\n`);
+        process.stdout.write(
+          `${r.id}\t${r.name}\t${r.labels.join(',') || '-'}\t${r.created_at}\t${state}\n`,
+        );
       }
     });
 
   token
     .command('revoke')
-    .description('revoke a runner token; a connected runner using it is refused at its next connect')
+    .description(
+      'revoke a runner token; a connected runner using it is refused at its next connect',
+    )
     .argument('<id>', 'token id (from list)')
     .action((id: string) => {
       const record = openStore().revoke(id);

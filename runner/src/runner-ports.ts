@@ -1,0 +1,28 @@
+import type {
+  ExecOptions,
+  ExecRequest,
+  ExecResult,
+  TextTransformFactory,
+} from './executor/executor-types.ts';
+
+/** Runs one job (the executor's executeJob; the benchmark passes a no-op). */
+export type ExecutePort = (request: ExecRequest, options: ExecOptions) => Promise<ExecResult>;
+
+/** The runner guard's decision on a command, computed on the runner (never taken from the app). */
+export interface GuardDecision {
+  verdict: 'allow' | 'approval' | 'deny';
+  rule: string;
+  reason: string;
+  /** sha256 of the parsed form: an approval must name exactly this. */
+  parsedFormSha256?: string;
+}
+
+export type GuardPort = (
+  command: string,
+  context: { root: string; cwd: string },
+) => Promise<GuardDecision>;
+
+/** Resolves a job's working_dir against --root; throws a KoError when it leaves the root. */
+export type SandboxPort = (root: string, workingDir: string) => Promise<string>;
+
+export type { TextTransformFactory };
