@@ -17,3 +17,12 @@ export {
   frameBytesForChunkSize,
 } from './limits.ts';
 export { sha256Hex } from './sha256.ts';
+export { iterateChunks, splitIntoChunks, type ChunkOptions } from './split-into-chunks.ts';
+export {
+  Assembler,
+  type AddOutcome,
+  type AssemblerOptions,
+  type TransferExpectation,
+} from './assembler.ts';
+export { ChunkStreamer, type StreamTotals } from './chunk-streamer.ts';
+export { splitFrameForWire, type WireLimits } from './frame-chunks.ts';

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  Assembler,
+  KoProtocolError,
+  splitIntoChunks,
+  type ExecChunkBody,
+} from '../../../contracts/codec/index.ts';
+
+const CHUNK = 1024;
+const bytes = (length: number, seed = 1): Buffer => {
+  const out = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+};
+const split = (payload: Buffer) =>
+  splitIntoChunks(payload, { transferId: 't-1', chunkSize: CHUNK, stream: 'stdout' });
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof KoProtocolError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('splitIntoChunks + Assembler, sizes at the edges', () => {
+  it.each([
+    { size: 0, chunks: 1 },
+    { size: 1, chunks: 1 },
+    { size: CHUNK - 1, chunks: 1 },
+    { size: CHUNK, chunks: 1 },
+    { size: CHUNK + 1, chunks: 2 },
+    { size: 3 * CHUNK, chunks: 3 },
+  ])('$size bytes → $chunks chunks, reassembled byte for byte', ({ size, chunks: expected }) => {
+    const payload = bytes(size);
+    const chunks = split(payload);
+    expect(chunks).toHaveLength(expected);
+    expect(chunks.map((c) => c.offset)).toEqual(chunks.map((_, i) => i * CHUNK));
+    for (const chunk of chunks) {
+      expect(chunk).toMatchObject({
+        total: expected,
+        whole_size: size,
+        whole_sha256: sha(payload),
+      });
+      expect(chunk.size).toBeLessThanOrEqual(CHUNK);
+      expect(chunk.sha256).toBe(sha(Buffer.from(chunk.data, 'base64')));
+    }
+    const assembler = new Assembler();
+    for (const chunk of [...chunks].reverse()) assembler.add(chunk);
+    expect(assembler.isComplete()).toBe(true);
+    expect(assembler.missing()).toEqual([]);
+    expect(assembler.assemble().equals(payload)).toBe(true);
+  });
+});
+
+describe('Assembler refusals', () => {
+  const payload = bytes(3 * CHUNK + 10);
+  const chunks = split(payload);
+  const chunk = (seq: number, change: Partial<ExecChunkBody> = {}): ExecChunkBody => ({
+    ...(chunks[seq] as ExecChunkBody),
+    ...change,
+  });
+  const other = bytes(CHUNK, 99);
+
+  interface RefusalCase {
+    name: string;
+    before: ExecChunkBody[];
+    chunk: ExecChunkBody;
+    expected: string;
+  }
+  const cases: RefusalCase[] = [
+    {
+      name: 'duplicate seq with different data and a matching hash',
+      before: [chunk(1)],
+      chunk: chunk(1, { data: other.toString('base64'), sha256: sha(other) }),
+      expected: 'KO_CHUNK_CONFLICT',
+    },
+    {
+      name: 'duplicate seq whose data fails its own hash',
+      before: [chunk(1)],
+      chunk: chunk(1, { data: other.toString('base64') }),
+      expected: 'KO_CHUNK_HASH_MISMATCH',
+    },
+    {
+      name: 'chunk whose data fails its sha256',
+      before: [],
+      chunk: chunk(2, { data: other.toString('base64') }),
+      expected: 'KO_CHUNK_HASH_MISMATCH',
+    },
+    {
+      name: 'chunk whose size disagrees with its data',
+      before: [],
+      chunk: chunk(2, { size: CHUNK - 1 }),
+      expected: 'KO_CHUNK_HASH_MISMATCH',
+    },
+    {
+      name: 'chunk of another transfer',
+      before: [chunk(0)],
+      chunk: chunk(1, { transfer_id: 't-2' }),
+      expected: 'KO_CHUNK_INVALID',
+    },
+    {
+      name: 'chunk that changes the total',
+      before: [chunk(0)],
+      chunk: chunk(1, { total: 5 }),
+      expected: 'KO_CHUNK_CONFLICT',
+    },
+    {
+      name: 'chunk that changes whole_sha256',
+      before: [chunk(0)],
+      chunk: chunk(1, { whole_sha256: sha(other) }),
+      expected: 'KO_CHUNK_CONFLICT',
+    },
+    {
+      name: 'seq beyond the total',
+      before: [],
+      chunk: chunk(0, { seq: 4 }),
+      expected: 'KO_CHUNK_INVALID',
+    },
+    {
+      name: 'offset leaving a gap after its neighbour',
+      before: [chunk(0)],
+      chunk: chunk(1, { offset: CHUNK + 1 }),
+      expected: 'KO_CHUNK_CONFLICT',
+    },
+    {
+      name: 'duplicate at another offset',
+      before: [chunk(1)],
+      chunk: chunk(1, { offset: 0 }),
+      expected: 'KO_CHUNK_CONFLICT',
+    },
+  ];
+
+  it.each(cases)('$name → $expected', ({ before, chunk: next, expected }) => {
+    const assembler = new Assembler();
+    for (const c of before) assembler.add(c);
+    expect(codeOf(() => assembler.add(next))).toBe(expected);
+    // A refused chunk is not held: it stays missing and the good copy still completes the whole.
+    for (const c of chunks) assembler.add(c);
+    expect(assembler.assemble().equals(payload)).toBe(true);
+  });
+
+  it('ignores exact duplicates', () => {
+    const assembler = new Assembler();
+    expect(assembler.add(chunk(1))).toBe('added');
+    expect(assembler.add(chunk(1))).toBe('duplicate');
+    expect(assembler.receivedBytes).toBe(CHUNK);
+  });
+
+  it('names the missing seq numbers and refuses to assemble until they arrive', () => {
+    const assembler = new Assembler();
+    assembler.add(chunk(0));
+    assembler.add(chunk(2));
+    expect(assembler.missing()).toEqual([1, 3]);
+    expect(assembler.isComplete()).toBe(false);
+    expect(codeOf(() => assembler.assemble())).toBe('KO_TRANSFER_INCOMPLETE');
+    assembler.add(chunk(3));
+    assembler.add(chunk(1));
+    expect(assembler.assemble().equals(payload)).toBe(true);
+  });
+
+  it('rejects a whole that fails whole_sha256, with both hashes in the message', () => {
+    const wrong = sha(other);
+    const assembler = new Assembler();
+    for (const c of chunks) assembler.add({ ...c, whole_sha256: wrong });
+    let caught: unknown;
+    try {
+      assembler.assemble();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(KoProtocolError);
+    expect((caught as KoProtocolError).code).toBe('KO_TRANSFER_HASH_MISMATCH');
+    expect((caught as KoProtocolError).message).toContain(wrong);
+    expect((caught as KoProtocolError).message).toContain(sha(payload));
+  });
+
+  it('rejects a whole whose size disagrees with whole_size', () => {
+    const assembler = new Assembler();
+    const size = payload.length + 1;
+    expect(
+      codeOf(() => {
+        for (const c of chunks) assembler.add({ ...c, whole_size: size });
+        assembler.assemble();
+      }),
+    ).toBe('KO_TRANSFER_HASH_MISMATCH');
+  });
+
+  it('refuses transfers over maxBytes, early when whole_size says so', () => {
+    expect(codeOf(() => new Assembler({ maxBytes: 100 }).add(chunk(0)))).toBe(
+      'KO_TRANSFER_TOO_LARGE',
+    );
+    expect(codeOf(() => new Assembler({ maxChunkBytes: 100 }).add(chunk(0)))).toBe(
+      'KO_CHUNK_INVALID',
+    );
+  });
+
+  it('classes conflicts as CONFLICT and hash mismatches as retryable TRANSIENT', () => {
+    const assembler = new Assembler();
+    assembler.add(chunk(1));
+    try {
+      assembler.add(chunk(1, { data: other.toString('base64'), sha256: sha(other) }));
+    } catch (error) {
+      expect((error as KoProtocolError).exitClass).toBe('CONFLICT');
+    }
+    try {
+      assembler.add(chunk(2, { sha256: sha(other) }));
+    } catch (error) {
+      expect((error as KoProtocolError).exitClass).toBe('TRANSIENT');
+    }
+    expect.assertions(2);
+  });
+});
