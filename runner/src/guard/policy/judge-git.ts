@@ -23,11 +23,14 @@ export function judgeGit(invocation: Invocation): Finding[] {
   let i = 0;
   for (; i < argv.length; i += 1) {
     const a = argv[i] as string;
-    if (a === '-c' || /^-c./.test(a) || a.startsWith('--config-env')) {
+    if (a === '-c' || /^-c./.test(a) || a.toLowerCase().startsWith('--config')) {
       return [deny('git-config-override', `git ${a} ${argv[i + 1] ?? ''}: configuration on the command line can run programs (core.fsmonitor, core.sshCommand...)`.trim())];
     }
     if (!a.startsWith('-')) break;
-    if (a === '-C' || a === '--git-dir' || a === '--work-tree' || a === '--namespace') i += 1;
+    if (a === '-C' || /^--(git-dir|work-tree)/.test(a)) {
+      return [approval('git-risky-option', `git ${a} ${argv[i + 1] ?? ''} works on another repository or directory`.trim())];
+    }
+    if (a === '--namespace') i += 1;
     if (a.startsWith('--exec-path')) return [approval('git-risky-option', `git ${a} changes where git finds its programs`)];
   }
   const sub = argv[i]?.toLowerCase();

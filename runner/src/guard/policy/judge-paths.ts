@@ -1,4 +1,5 @@
 import { resolveInsideRoot } from '../../sandbox/resolve-inside-root.ts';
+import { isWindowsPathInside, joinWindowsPath, normalizeWindowsPath } from '../../sandbox/windows-path.ts';
 import type { ArgValue, Invocation, Redirection } from '../parsed-command.ts';
 import { approval, deny } from './findings.ts';
 import { PATH_PARAMETERS, PATH_STRING_CMDLETS, SAFE_CMDLETS } from './rule-tables.ts';
@@ -12,9 +13,29 @@ import type { Finding, PolicyContext } from './verdict.ts';
  */
 export function judgePath(candidate: string, ctx: PolicyContext, what: string): Finding | undefined {
   const verdict = resolveInsideRoot(ctx.root, candidate, { platform: ctx.platform, realpath: ctx.realpath });
+  if (!verdict.inside && verdict.code === 'PROVIDER_PATH') return approval('provider-path', `${what}: ${verdict.reason}`);
+  if (ctx.platform !== 'win32') {
+    const windows = judgeWindowsSyntax(candidate, what);
+    if (windows) return windows;
+  }
   if (verdict.inside) return undefined;
-  if (verdict.code === 'PROVIDER_PATH') return approval('provider-path', `${what}: ${verdict.reason}`);
   return deny('path-outside-root', `${what}: ${verdict.reason} (${verdict.code})`);
+}
+
+const PSEUDO_ROOT = 'C:\\__root__';
+
+/**
+ * The same command may reach a Windows runner, so on other hosts a path written with Windows
+ * syntax that would leave the root there (drive, UNC, `\\?\`, device, stream) is refused too.
+ */
+function judgeWindowsSyntax(candidate: string, what: string): Finding | undefined {
+  if (!/[\\:]/.test(candidate) || /^[a-z][a-z0-9+.-]+:\/\//i.test(candidate)) return undefined;
+  const parts = normalizeWindowsPath(candidate, PSEUDO_ROOT);
+  if ('inside' in parts) return parts.inside ? undefined : deny('path-outside-root', `${what}: ${parts.reason} (${parts.code})`);
+  if (!isWindowsPathInside(PSEUDO_ROOT, joinWindowsPath(parts))) {
+    return deny('path-outside-root', `${what}: '${candidate}' is an absolute Windows path, outside any root on a Windows runner`);
+  }
+  return undefined;
 }
 
 /** True when a native argument looks like a location (absolute, `~`, or with a `..` step). */

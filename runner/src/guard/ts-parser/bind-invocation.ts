@@ -18,8 +18,9 @@ function argvOf(elements: RawElement[]): string[] {
  *
  * @example bindInvocation({ rawName: 'rm', staticName: true, via: 'direct', depth: 0, elements: [...] }).name // 'remove-item'
  */
-export function bindInvocation(raw: RawCommand): Invocation {
-  const canonical = canonicalCommandName(raw.rawName);
+export function bindInvocation(raw: RawCommand, redefined: ReadonlyMap<string, string> = new Map()): Invocation {
+  const target = redefined.get(raw.rawName.toLowerCase());
+  const canonical = target === undefined ? canonicalCommandName(raw.rawName) : { ...canonicalCommandName(target), alias: raw.rawName.toLowerCase() };
   const name = raw.staticName ? canonical.name : '<dynamic>';
   const meta = raw.staticName ? cmdletParameters(name) : undefined;
   const parameters: BoundParameter[] = [];

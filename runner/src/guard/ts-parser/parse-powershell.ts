@@ -10,7 +10,17 @@ import { PsScriptParser } from './parser.ts';
  */
 export function parsePowerShell(text: string, depth = 0, via: InvokedVia = 'direct'): ParsedCommand {
   const out = emptyParsedCommand();
-  const parser = new PsScriptParser(text, out, (raw) => out.invocations.push(bindInvocation(raw)));
+  // `Set-Alias ls Remove-Item; ls -Recurse x`: later commands in the same text see the new alias.
+  const redefined = new Map<string, string>();
+  const parser = new PsScriptParser(text, out, (raw) => {
+    const invocation = bindInvocation(raw, redefined);
+    out.invocations.push(invocation);
+    if (invocation.name === 'set-alias' || invocation.name === 'new-alias') {
+      const name = invocation.parameters.find((p) => p.name === 'name')?.value;
+      const value = invocation.parameters.find((p) => p.name === 'value')?.value;
+      if (name?.static && value?.static) redefined.set(name.text.toLowerCase(), value.text);
+    }
+  });
   parser.parseScript({ depth, via });
   return out;
 }
