@@ -25,20 +25,40 @@ function decodePart(part: string | undefined): Record<string, unknown> {
  *
  * @example verifyAppJwt(jwt, publicKey, 1, Date.now()) // throws HttpError(401) when invalid
  */
-export function verifyAppJwt(jwt: string, publicKey: KeyObject, appId: number, nowMs: number): void {
+export function verifyAppJwt(
+  jwt: string,
+  publicKey: KeyObject,
+  appId: number,
+  nowMs: number,
+): void {
   const [head, body, sig] = jwt.split('.');
   const header = decodePart(head);
   const claims = decodePart(body);
   if (header.alg !== 'RS256') throw new HttpError(401, "'alg' must be RS256");
-  const ok = verify('RSA-SHA256', Buffer.from(`${head}.${body}`), publicKey, Buffer.from(sig ?? '', 'base64url'));
+  const ok = verify(
+    'RSA-SHA256',
+    Buffer.from(`${head}.${body}`),
+    publicKey,
+    Buffer.from(sig ?? '', 'base64url'),
+  );
   if (!ok) throw new HttpError(401, 'A JSON web token could not be decoded');
   const now = Math.floor(nowMs / 1000);
   const iat = Number(claims.iat);
   const exp = Number(claims.exp);
-  if (String(claims.iss) !== String(appId)) throw new HttpError(401, "'Issuer' claim ('iss') must be an Integer");
-  if (!Number.isFinite(exp) || exp <= now) throw new HttpError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
-  if (!Number.isFinite(iat) || iat > now + CLOCK_SKEW_S) throw new HttpError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued");
-  if (exp - iat > MAX_JWT_LIFETIME_S) throw new HttpError(401, "'Expiration time' claim ('exp') is too far in the future");
+  if (String(claims.iss) !== String(appId))
+    throw new HttpError(401, "'Issuer' claim ('iss') must be an Integer");
+  if (!Number.isFinite(exp) || exp <= now)
+    throw new HttpError(
+      401,
+      "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+    );
+  if (!Number.isFinite(iat) || iat > now + CLOCK_SKEW_S)
+    throw new HttpError(
+      401,
+      "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued",
+    );
+  if (exp - iat > MAX_JWT_LIFETIME_S)
+    throw new HttpError(401, "'Expiration time' claim ('exp') is too far in the future");
 }
 
 /** The public half of a PEM private (or public) key. */
@@ -47,7 +67,11 @@ export function publicKeyOf(pem: string): KeyObject {
 }
 
 /** Issues an installation access token (`ghs_…`, valid for one hour, as GitHub's are). */
-export function issueInstallationToken(state: SandboxState, installationId: number, nowMs: number): { token: string; expiresAt: string } {
+export function issueInstallationToken(
+  state: SandboxState,
+  installationId: number,
+  nowMs: number,
+): { token: string; expiresAt: string } {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   const token = `ghs_${[...randomBytes(36)].map((b) => alphabet[b % alphabet.length]).join('')}`;
   const expiresAt = new Date(nowMs + TOKEN_LIFETIME_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -56,10 +80,15 @@ export function issueInstallationToken(state: SandboxState, installationId: numb
 }
 
 /** What an Authorization header proves: an app JWT, an installation token, or nothing. */
-export type Credential = { kind: 'jwt'; jwt: string } | { kind: 'token'; installationId: number } | { kind: 'none' };
+export type Credential =
+  { kind: 'jwt'; jwt: string } | { kind: 'token'; installationId: number } | { kind: 'none' };
 
 /** Reads `Authorization: Bearer|token <x>`; a three-part value is a JWT, else a token (401 if unknown or expired). */
-export function readCredential(state: SandboxState, header: string | undefined, nowMs: number): Credential {
+export function readCredential(
+  state: SandboxState,
+  header: string | undefined,
+  nowMs: number,
+): Credential {
   if (!header) return { kind: 'none' };
   const match = /^(?:bearer|token)\s+(\S+)$/i.exec(header.trim());
   if (!match?.[1]) throw new HttpError(401, 'Bad credentials');

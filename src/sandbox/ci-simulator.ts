@@ -23,17 +23,43 @@ export class CiSimulator {
     for (const check of repo.ci?.checks ?? []) this.run(sb, repo, sha, branch, check);
   }
 
-  private run(sb: SandboxContext, repo: RepoState, sha: string, _branch: string, check: CiCheck): void {
+  private run(
+    sb: SandboxContext,
+    repo: RepoState,
+    sha: string,
+    _branch: string,
+    check: CiCheck,
+  ): void {
     const actor = `${sb.state.ciApp.slug}[bot]`;
     const finish =
       check.kind === 'status'
         ? (() => {
-            setStatus(sb, repo, actor, { sha, state: 'pending', context: check.name, description: 'Running' });
-            return () => setStatus(sb, repo, actor, { sha, state: check.outcome === 'success' ? 'success' : 'failure', context: check.name, description: check.outcome });
+            setStatus(sb, repo, actor, {
+              sha,
+              state: 'pending',
+              context: check.name,
+              description: 'Running',
+            });
+            return () =>
+              setStatus(sb, repo, actor, {
+                sha,
+                state: check.outcome === 'success' ? 'success' : 'failure',
+                context: check.name,
+                description: check.outcome,
+              });
           })()
         : (() => {
-            const run = createCheckRun(sb, repo, sb.state.ciApp.id, actor, { name: check.name, headSha: sha, status: 'in_progress' });
-            return () => updateCheckRun(sb, repo, run, actor, { status: 'completed', conclusion: check.outcome, output: { title: check.outcome, summary: `${check.name}: ${check.outcome}` } });
+            const run = createCheckRun(sb, repo, sb.state.ciApp.id, actor, {
+              name: check.name,
+              headSha: sha,
+              status: 'in_progress',
+            });
+            return () =>
+              updateCheckRun(sb, repo, run, actor, {
+                status: 'completed',
+                conclusion: check.outcome,
+                output: { title: check.outcome, summary: `${check.name}: ${check.outcome}` },
+              });
           })();
     if (check.outcome === 'never') return;
     this.running += 1;

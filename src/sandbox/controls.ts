@@ -12,7 +12,14 @@ import { installation } from './shapes/app.ts';
 import { nodeId } from './shapes/node-id.ts';
 import { pullRequest } from './shapes/pull.ts';
 import { simpleUser } from './shapes/user.ts';
-import type { CiConfig, DeliveryState, IssueState, Permission, PullExtra, RepoState } from './state.ts';
+import type {
+  CiConfig,
+  DeliveryState,
+  IssueState,
+  Permission,
+  PullExtra,
+  RepoState,
+} from './state.ts';
 import { ensureAccount, nextId } from './state.ts';
 import type { WebhookSender } from './webhook-sender.ts';
 
@@ -89,8 +96,18 @@ export class SandboxControls {
     };
     for (const login of Object.keys(repo.permissions)) ensureAccount(sb.state, login);
     sb.state.repos[options.repo.toLowerCase()] = repo;
-    const files = new Map(Object.entries(options.files ?? { 'README.md': `# ${name}\n` }).map(([p, text]) => [p, { mode: '100644', sha: writeBlob(repo, Buffer.from(text)).sha }]));
-    const commit = writeCommit(repo, { tree: buildTree(repo, files), parents: [], message: 'Initial commit', author: signatureFor(sb, owner) });
+    const files = new Map(
+      Object.entries(options.files ?? { 'README.md': `# ${name}\n` }).map(([p, text]) => [
+        p,
+        { mode: '100644', sha: writeBlob(repo, Buffer.from(text)).sha },
+      ]),
+    );
+    const commit = writeCommit(repo, {
+      tree: buildTree(repo, files),
+      parents: [],
+      message: 'Initial commit',
+      author: signatureFor(sb, owner),
+    });
     repo.refs[`refs/heads/${repo.defaultBranch}`] = commit.sha;
     this.install(owner, repo);
     return repo;
@@ -98,7 +115,12 @@ export class SandboxControls {
 
   private install(owner: string, repo: RepoState): void {
     const { sb } = this.deps;
-    if (Object.values(sb.state.installations).some((i) => i.account.toLowerCase() === owner.toLowerCase())) return;
+    if (
+      Object.values(sb.state.installations).some(
+        (i) => i.account.toLowerCase() === owner.toLowerCase(),
+      )
+    )
+      return;
     const inst = { id: nextId(sb.state), account: owner, createdAt: sb.now() };
     sb.state.installations[String(inst.id)] = inst;
     sb.emit({
@@ -106,7 +128,15 @@ export class SandboxControls {
       payload: {
         action: 'created',
         installation: installation(sb, inst),
-        repositories: [{ id: repo.id, node_id: nodeId('R', repo.id), name: repo.name, full_name: `${repo.owner}/${repo.name}`, private: repo.private }],
+        repositories: [
+          {
+            id: repo.id,
+            node_id: nodeId('R', repo.id),
+            name: repo.name,
+            full_name: `${repo.owner}/${repo.name}`,
+            private: repo.private,
+          },
+        ],
         requester: null,
         sender: simpleUser(sb, owner),
       },
@@ -166,8 +196,12 @@ export class SandboxControls {
   }
 
   /** Waits for a delivery matching `predicate` (already recorded ones count). */
-  waitForDelivery(predicate: (d: DeliveryState, payload: Record<string, unknown>) => boolean, timeoutMs = 10_000): Promise<DeliveryState> {
-    const test = (d: DeliveryState): boolean => predicate(d, JSON.parse(d.body) as Record<string, unknown>);
+  waitForDelivery(
+    predicate: (d: DeliveryState, payload: Record<string, unknown>) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<DeliveryState> {
+    const test = (d: DeliveryState): boolean =>
+      predicate(d, JSON.parse(d.body) as Record<string, unknown>);
     const done = this.deps.sb.state.deliveries.find(test);
     if (done) return Promise.resolve(done);
     return new Promise((resolve, reject) => {
@@ -187,17 +221,44 @@ export class SandboxControls {
 
   /** The next `count` API requests (optionally only those whose `METHOD /path` matches) get a primary rate limit 403. */
   rateLimit(count: number, options: { resetInSeconds?: number; match?: RegExp } = {}): void {
-    this.deps.faults.armRequests({ kind: 'rate-limit', resetInSeconds: options.resetInSeconds ?? 1 }, count, options.match);
+    this.deps.faults.armRequests(
+      { kind: 'rate-limit', resetInSeconds: options.resetInSeconds ?? 1 },
+      count,
+      options.match,
+    );
   }
 
   /** The next `count` requests get a secondary rate limit (403 or 429 with `retry-after`). */
-  secondaryRateLimit(count: number, options: { retryAfterSeconds?: number; status?: 403 | 429; match?: RegExp } = {}): void {
-    this.deps.faults.armRequests({ kind: 'secondary-rate-limit', retryAfterSeconds: options.retryAfterSeconds ?? 1, status: options.status ?? 429 }, count, options.match);
+  secondaryRateLimit(
+    count: number,
+    options: { retryAfterSeconds?: number; status?: 403 | 429; match?: RegExp } = {},
+  ): void {
+    this.deps.faults.armRequests(
+      {
+        kind: 'secondary-rate-limit',
+        retryAfterSeconds: options.retryAfterSeconds ?? 1,
+        status: options.status ?? 429,
+      },
+      count,
+      options.match,
+    );
   }
 
   /** The next `count` requests fail with a 5xx (a "storm"). */
-  serverErrors(count: number, options: { status?: 500 | 502 | 503 | 504; match?: RegExp } = {}): void {
-    this.deps.faults.armRequests({ kind: 'server-error', status: options.status ?? 502 }, count, options.match);
+  serverErrors(
+    count: number,
+    options: { status?: 500 | 502 | 503 | 504; match?: RegExp } = {},
+  ): void {
+    this.deps.faults.armRequests(
+      { kind: 'server-error', status: options.status ?? 502 },
+      count,
+      options.match,
+    );
+  }
+
+  /** How many armed faults have not fired yet. */
+  faultsPending(): { requests: number; deliveries: number } {
+    return this.deps.faults.pending();
   }
 
   /** The next `count` webhooks are lost (recorded as failed, so they can be redelivered). */
@@ -233,7 +294,10 @@ export class UserActions {
   }
 
   /** Commits file changes on a branch (created from the default branch if missing); a PR head push sends `synchronize`. */
-  pushCommit(fullName: string, input: { branch: string; files: FileChanges; message?: string }): string {
+  pushCommit(
+    fullName: string,
+    input: { branch: string; files: FileChanges; message?: string },
+  ): string {
     const repo = this.repoOf(fullName);
     const ref = `refs/heads/${input.branch}`;
     const parent = repo.refs[ref] ?? repo.refs[`refs/heads/${repo.defaultBranch}`];
@@ -243,16 +307,43 @@ export class UserActions {
       if (text === null) files.delete(path);
       else files.set(path, { mode: '100644', sha: writeBlob(repo, Buffer.from(text)).sha });
     }
-    const commit = writeCommit(repo, { tree: buildTree(repo, files), parents: [parent], message: input.message ?? `Update ${Object.keys(input.files).join(', ')}`, author: signatureFor(this.sb, this.login) });
+    const commit = writeCommit(repo, {
+      tree: buildTree(repo, files),
+      parents: [parent],
+      message: input.message ?? `Update ${Object.keys(input.files).join(', ')}`,
+      author: signatureFor(this.sb, this.login),
+    });
     setRef(this.sb, repo, ref, commit.sha, this.login, { create: !repo.refs[ref], force: false });
     return commit.sha;
   }
 
   /** Opens a PR; with `files`, first commits them on `head`. */
-  openPullRequest(fullName: string, input: { head: string; base?: string; title: string; body?: string; draft?: boolean; files?: FileChanges }): Pull {
+  openPullRequest(
+    fullName: string,
+    input: {
+      head: string;
+      base?: string;
+      title: string;
+      body?: string;
+      draft?: boolean;
+      files?: FileChanges;
+    },
+  ): Pull {
     const repo = this.repoOf(fullName);
-    if (input.files) this.pushCommit(fullName, { branch: input.head, files: input.files, message: input.title });
-    return openPull(this.sb, repo, { head: input.head, base: input.base ?? repo.defaultBranch, title: input.title, body: input.body ?? null, draft: input.draft ?? false }, this.login);
+    if (input.files)
+      this.pushCommit(fullName, { branch: input.head, files: input.files, message: input.title });
+    return openPull(
+      this.sb,
+      repo,
+      {
+        head: input.head,
+        base: input.base ?? repo.defaultBranch,
+        title: input.title,
+        body: input.body ?? null,
+        draft: input.draft ?? false,
+      },
+      this.login,
+    );
   }
 
   comment(fullName: string, number: number, body: string): number {
@@ -277,7 +368,11 @@ export class UserActions {
     removeLabel(this.sb, repo, findIssue(repo, number), name, this.login);
   }
 
-  editPullRequest(fullName: string, number: number, changes: { title?: string; body?: string; base?: string }): void {
+  editPullRequest(
+    fullName: string,
+    number: number,
+    changes: { title?: string; body?: string; base?: string },
+  ): void {
     const repo = this.repoOf(fullName);
     updatePull(this.sb, repo, findPull(repo, number), changes, this.login);
   }
@@ -292,7 +387,11 @@ export class UserActions {
     updatePull(this.sb, repo, findPull(repo, number), { state: 'open' }, this.login);
   }
 
-  mergePullRequest(fullName: string, number: number, method: MergeInput['method'] = 'merge'): string {
+  mergePullRequest(
+    fullName: string,
+    number: number,
+    method: MergeInput['method'] = 'merge',
+  ): string {
     const repo = this.repoOf(fullName);
     return mergePull(this.sb, repo, findPull(repo, number), { method }, this.login).sha;
   }

@@ -21,7 +21,12 @@ function gitHash(kind: string, body: Buffer): string {
  */
 export function writeBlob(repo: RepoState, bytes: Buffer): GitBlob {
   const sha = gitHash('blob', bytes);
-  const blob: GitBlob = { type: 'blob', sha, content: bytes.toString('base64'), size: bytes.length };
+  const blob: GitBlob = {
+    type: 'blob',
+    sha,
+    content: bytes.toString('base64'),
+    size: bytes.length,
+  };
   repo.objects[sha] = blob;
   return blob;
 }
@@ -30,7 +35,12 @@ export function writeBlob(repo: RepoState, bytes: Buffer): GitBlob {
 export function writeTree(repo: RepoState, entries: TreeEntry[]): GitTree {
   const sorted = [...entries].sort((a, b) => byteCompare(sortKey(a), sortKey(b)));
   const body = Buffer.concat(
-    sorted.map((e) => Buffer.concat([Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.path}\0`), Buffer.from(e.sha, 'hex')])),
+    sorted.map((e) =>
+      Buffer.concat([
+        Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.path}\0`),
+        Buffer.from(e.sha, 'hex'),
+      ]),
+    ),
   );
   const sha = gitHash('tree', body);
   const tree: GitTree = { type: 'tree', sha, entries: sorted };
@@ -49,10 +59,17 @@ function sortKey(e: TreeEntry): string {
 /** Stores a commit; the sha follows git's commit encoding. */
 export function writeCommit(
   repo: RepoState,
-  input: { tree: string; parents: string[]; message: string; author: GitSignature; committer?: GitSignature },
+  input: {
+    tree: string;
+    parents: string[];
+    message: string;
+    author: GitSignature;
+    committer?: GitSignature;
+  },
 ): GitCommit {
   const committer = input.committer ?? input.author;
-  const sig = (s: GitSignature): string => `${s.name} <${s.email}> ${Math.floor(Date.parse(s.date) / 1000)} +0000`;
+  const sig = (s: GitSignature): string =>
+    `${s.name} <${s.email}> ${Math.floor(Date.parse(s.date) / 1000)} +0000`;
   const text = [
     `tree ${input.tree}`,
     ...input.parents.map((p) => `parent ${p}`),
@@ -62,7 +79,15 @@ export function writeCommit(
     input.message,
   ].join('\n');
   const sha = gitHash('commit', Buffer.from(text));
-  const commit: GitCommit = { type: 'commit', sha, tree: input.tree, parents: input.parents, message: input.message, author: input.author, committer };
+  const commit: GitCommit = {
+    type: 'commit',
+    sha,
+    tree: input.tree,
+    parents: input.parents,
+    message: input.message,
+    author: input.author,
+    committer,
+  };
   repo.objects[sha] = commit;
   return commit;
 }
@@ -83,7 +108,12 @@ export function getBlob(repo: RepoState, sha: string): GitBlob | undefined {
 }
 
 /** Every file below a tree, keyed by its full path. */
-export function flattenTree(repo: RepoState, treeSha: string, prefix = '', out: FlatTree = new Map()): FlatTree {
+export function flattenTree(
+  repo: RepoState,
+  treeSha: string,
+  prefix = '',
+  out: FlatTree = new Map(),
+): FlatTree {
   const tree = getTree(repo, treeSha);
   if (!tree) return out;
   for (const e of tree.entries) {
@@ -109,7 +139,8 @@ export function buildTree(repo: RepoState, files: FlatTree): string {
     sub.set(path.slice(slash + 1), entry);
     children.set(dir, sub);
   }
-  for (const [dir, sub] of children) entries.push({ path: dir, mode: '040000', type: 'tree', sha: buildTree(repo, sub) });
+  for (const [dir, sub] of children)
+    entries.push({ path: dir, mode: '040000', type: 'tree', sha: buildTree(repo, sub) });
   return writeTree(repo, entries).sha;
 }
 
@@ -187,10 +218,12 @@ export function diffTrees(before: FlatTree, after: FlatTree): FileChange[] {
   for (const [path, entry] of after) {
     const old = before.get(path);
     if (!old) changes.push({ filename: path, status: 'added', sha: entry.sha });
-    else if (old.sha !== entry.sha) changes.push({ filename: path, status: 'modified', sha: entry.sha, before: old.sha });
+    else if (old.sha !== entry.sha)
+      changes.push({ filename: path, status: 'modified', sha: entry.sha, before: old.sha });
   }
   for (const [path, entry] of before) {
-    if (!after.has(path)) changes.push({ filename: path, status: 'removed', sha: entry.sha, before: entry.sha });
+    if (!after.has(path))
+      changes.push({ filename: path, status: 'removed', sha: entry.sha, before: entry.sha });
   }
   return changes.sort((a, b) => a.filename.localeCompare(b.filename));
 }

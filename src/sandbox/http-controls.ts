@@ -11,20 +11,36 @@ type Args = unknown[];
  *
  * @example await fetch(`${url}/_sandbox/setPermission`, { method: 'POST', body: JSON.stringify({ args: ['acme/app', 'bob', 'write'] }) });
  */
-export function createHttpControls(controls: SandboxControls): (path: string, body: unknown) => Promise<RouteResponse | undefined> {
+export function createHttpControls(
+  controls: SandboxControls,
+): (path: string, body: unknown) => Promise<RouteResponse | undefined> {
   const direct: Record<string, (args: Args) => unknown> = {
     seedRepo: (a) => {
       const repo = controls.seedRepo(a[0] as Parameters<SandboxControls['seedRepo']>[0]);
       return { id: repo.id, full_name: `${repo.owner}/${repo.name}` };
     },
-    setPermission: (a) => controls.setPermission(String(a[0]), String(a[1]), a[2] as Parameters<SandboxControls['setPermission']>[2]),
+    setPermission: (a) =>
+      controls.setPermission(
+        String(a[0]),
+        String(a[1]),
+        a[2] as Parameters<SandboxControls['setPermission']>[2],
+      ),
     setCi: (a) => controls.setCi(String(a[0]), a[1] as Parameters<SandboxControls['setCi']>[1]),
     setRequiredChecks: (a) => controls.setRequiredChecks(String(a[0]), a[1] as string[]),
-    clickCheckRunAction: (a) => controls.clickCheckRunAction(Number(a[0]), String(a[1]), String(a[2])),
-    readFile: (a) => controls.readFile(String(a[0]), String(a[1]), a[2] === undefined ? undefined : String(a[2])) ?? null,
+    clickCheckRunAction: (a) =>
+      controls.clickCheckRunAction(Number(a[0]), String(a[1]), String(a[2])),
+    readFile: (a) =>
+      controls.readFile(
+        String(a[0]),
+        String(a[1]),
+        a[2] === undefined ? undefined : String(a[2]),
+      ) ?? null,
     getPullRequest: (a) => controls.getPullRequest(String(a[0]), Number(a[1])),
     deliveries: () => controls.deliveries().map(({ body: _b, ...rest }) => rest),
-    rateLimit: (a) => controls.rateLimit(Number(a[0]), { resetInSeconds: a[1] === undefined ? undefined : Number(a[1]) }),
+    rateLimit: (a) =>
+      controls.rateLimit(Number(a[0]), {
+        resetInSeconds: a[1] === undefined ? undefined : Number(a[1]),
+      }),
     secondaryRateLimit: (a) => controls.secondaryRateLimit(Number(a[0])),
     serverErrors: (a) => controls.serverErrors(Number(a[0])),
     dropDeliveries: (a) => controls.dropDeliveries(Number(a[0])),

@@ -18,7 +18,12 @@ export class HttpError extends Error {
   readonly errors: ValidationIssue[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, message: string, errors?: ValidationIssue[], headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    message: string,
+    errors?: ValidationIssue[],
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
@@ -40,6 +45,11 @@ export function notFound(): HttpError {
 }
 
 /** A 422 "Validation Failed" naming the resource and field. */
-export function invalid(resource: string, field: string, message: string, code: ValidationIssue['code'] = 'invalid'): HttpError {
+export function invalid(
+  resource: string,
+  field: string,
+  message: string,
+  code: ValidationIssue['code'] = 'invalid',
+): HttpError {
   return new HttpError(422, 'Validation Failed', [{ resource, field, code, message }]);
 }

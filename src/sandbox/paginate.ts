@@ -6,7 +6,10 @@ import type { RouteRequest } from './router.ts';
  *
  * @example paginate(req, runs).headers.link // '<…?per_page=2&page=2>; rel="next", …'
  */
-export function paginate<T>(req: RouteRequest, items: T[]): { items: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  req: RouteRequest,
+  items: T[],
+): { items: T[]; headers: Record<string, string> } {
   const perPage = Math.min(100, Math.max(1, Number(req.query.get('per_page') ?? 30) || 30));
   const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));

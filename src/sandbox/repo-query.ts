@@ -28,7 +28,8 @@ export function resolveRef(repo: RepoState, ref: string): string | undefined {
     const sha = repo.refs[c];
     if (sha) return sha;
   }
-  if (/^[0-9a-f]{7,39}$/.test(ref)) return Object.keys(repo.objects).find((s) => s.startsWith(ref) && getCommit(repo, s));
+  if (/^[0-9a-f]{7,39}$/.test(ref))
+    return Object.keys(repo.objects).find((s) => s.startsWith(ref) && getCommit(repo, s));
   return undefined;
 }
 
@@ -40,7 +41,10 @@ export function branchSha(repo: RepoState, branch: string): string {
 }
 
 /** The pull request numbered `n` (an issue with `pull`), or a 404. */
-export function findPull(repo: RepoState, n: number | string): IssueState & { pull: NonNullable<IssueState['pull']> } {
+export function findPull(
+  repo: RepoState,
+  n: number | string,
+): IssueState & { pull: NonNullable<IssueState['pull']> } {
   const issue = repo.issues[String(n)];
   if (!issue?.pull) throw notFound();
   return issue as IssueState & { pull: NonNullable<IssueState['pull']> };
@@ -84,8 +88,14 @@ export function combinedState(statuses: StatusState[]): 'failure' | 'pending' | 
 }
 
 /** How one named check stands on a commit, from check runs or statuses of that name. */
-export function checkOutcome(repo: RepoState, sha: string, name: string): 'success' | 'failure' | 'pending' | 'missing' {
-  const run = latestRuns(repo, sha).filter((r) => r.name === name).at(-1);
+export function checkOutcome(
+  repo: RepoState,
+  sha: string,
+  name: string,
+): 'success' | 'failure' | 'pending' | 'missing' {
+  const run = latestRuns(repo, sha)
+    .filter((r) => r.name === name)
+    .at(-1);
   if (run) {
     if (run.status !== 'completed') return 'pending';
     return ['success', 'neutral', 'skipped'].includes(run.conclusion ?? '') ? 'success' : 'failure';

@@ -49,7 +49,12 @@ export interface RouteMatch<C> {
 export class Router<C> {
   private readonly routes: CompiledRoute<C>[] = [];
 
-  add(method: string, pattern: string, meta: RouteMeta, handler: CompiledRoute<C>['handler']): this {
+  add(
+    method: string,
+    pattern: string,
+    meta: RouteMeta,
+    handler: CompiledRoute<C>['handler'],
+  ): this {
     this.routes.push({ method: method.toUpperCase(), segments: split(pattern), handler, meta });
     return this;
   }

@@ -39,26 +39,48 @@ function faultResponse(fault: RequestFault, credential: string, nowMs: number): 
     const reset = Math.floor(nowMs / 1000) + fault.resetInSeconds;
     return {
       status: 403,
-      body: { message: `API rate limit exceeded for ${credential}.`, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api` },
-      headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-used': '5000', 'x-ratelimit-resource': 'core' },
+      body: {
+        message: `API rate limit exceeded for ${credential}.`,
+        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+      },
+      headers: {
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(reset),
+        'x-ratelimit-used': '5000',
+        'x-ratelimit-resource': 'core',
+      },
     };
   }
   if (fault.kind === 'secondary-rate-limit') {
     return {
       status: fault.status,
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits` },
+      body: {
+        message:
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+      },
       headers: { 'retry-after': String(fault.retryAfterSeconds) },
     };
   }
-  return { status: fault.status, body: { message: fault.status === 502 ? 'Server Error' : 'Service Unavailable' } };
+  return {
+    status: fault.status,
+    body: { message: fault.status === 502 ? 'Server Error' : 'Service Unavailable' },
+  };
 }
 
-function authorize(deps: HandlerDeps, auth: 'jwt' | 'installation' | 'none', credential: Credential, nowMs: number): RequestContext {
+function authorize(
+  deps: HandlerDeps,
+  auth: 'jwt' | 'installation' | 'none',
+  credential: Credential,
+  nowMs: number,
+): RequestContext {
   const { sb } = deps;
   if (auth === 'none') return { sb, actor: appBotLogin(sb.state), installationId: null };
   if (credential.kind === 'none') throw new HttpError(401, 'Requires authentication');
   if (auth === 'jwt') {
-    if (credential.kind !== 'jwt') throw new HttpError(401, 'A JSON web token could not be decoded');
+    if (credential.kind !== 'jwt')
+      throw new HttpError(401, 'A JSON web token could not be decoded');
     verifyAppJwt(credential.jwt, deps.publicKey, sb.state.app.id, nowMs);
     return { sb, actor: appBotLogin(sb.state), installationId: null };
   }
@@ -72,18 +94,26 @@ function authorize(deps: HandlerDeps, auth: 'jwt' | 'installation' | 'none', cre
  *
  * @example http.createServer(createRequestHandler(deps));
  */
-export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  deps: HandlerDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const ledger = new RateLimitLedger();
   return (req, res) => {
     void handle(deps, ledger, req, res).catch((error: unknown) => {
       deps.log?.error({ err: error }, 'sandbox request crashed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ message: 'Server Error' }));
     });
   };
 }
 
-async function handle(deps: HandlerDeps, ledger: RateLimitLedger, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  deps: HandlerDeps,
+  ledger: RateLimitLedger,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const nowMs = Date.now();
   const url = new URL(req.url ?? '/', deps.sb.webUrl);
   const method = (req.method ?? 'GET').toUpperCase();
@@ -118,9 +148,17 @@ async function handle(deps: HandlerDeps, ledger: RateLimitLedger, req: IncomingM
       send(answer ?? { status: 404, body: { message: 'Not Found' } });
       return;
     }
-    const path = url.pathname === '/api/graphql' ? '/graphql' : url.pathname.replace(/^\/api\/v3(?=\/|$)/, '') || '/';
+    const path =
+      url.pathname === '/api/graphql'
+        ? '/graphql'
+        : url.pathname.replace(/^\/api\/v3(?=\/|$)/, '') || '/';
     const credential = readCredential(deps.sb.state, req.headers.authorization, nowMs);
-    const bucket = credential.kind === 'token' ? `installation ID ${credential.installationId}` : credential.kind === 'jwt' ? 'app' : `ip ${req.socket.remoteAddress ?? ''}`;
+    const bucket =
+      credential.kind === 'token'
+        ? `installation ID ${credential.installationId}`
+        : credential.kind === 'jwt'
+          ? 'app'
+          : `ip ${req.socket.remoteAddress ?? ''}`;
     const fault = deps.faults.takeRequestFault(method, path);
     if (fault) {
       send(faultResponse(fault, bucket, nowMs));

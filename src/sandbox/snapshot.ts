@@ -25,12 +25,17 @@ export async function loadSnapshot(file: string): Promise<SandboxState | undefin
   }
   try {
     const state = JSON.parse(text) as SandboxState;
-    if (typeof state.nextId !== 'number' || typeof state.repos !== 'object') throw new Error('missing nextId or repos');
+    if (typeof state.nextId !== 'number' || typeof state.repos !== 'object')
+      throw new Error('missing nextId or repos');
     return state;
   } catch (error) {
-    throw new PreconditionError('SANDBOX_SNAPSHOT_INVALID', `The sandbox snapshot ${file} is not a valid state file`, {
-      hint: 'delete it to start from an empty sandbox',
-      cause: error,
-    });
+    throw new PreconditionError(
+      'SANDBOX_SNAPSHOT_INVALID',
+      `The sandbox snapshot ${file} is not a valid state file`,
+      {
+        hint: 'delete it to start from an empty sandbox',
+        cause: error,
+      },
+    );
   }
 }

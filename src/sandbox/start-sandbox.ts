@@ -97,7 +97,9 @@ export class GitHubSandbox extends SandboxControls {
 
   /** The id of the installation on `owner` (seed a repository there first). */
   installationId(owner: string): number {
-    const inst = Object.values(this.state.installations).find((i) => i.account.toLowerCase() === owner.toLowerCase());
+    const inst = Object.values(this.state.installations).find(
+      (i) => i.account.toLowerCase() === owner.toLowerCase(),
+    );
     if (!inst) throw new Error(`no installation on ${owner}: seed a repository there first`);
     return inst.id;
   }
@@ -139,15 +141,25 @@ export class GitHubSandbox extends SandboxControls {
  * // GHE_HOST=127.0.0.1:<sandbox.port> GHE_PROTOCOL=http APP_ID=1 PRIVATE_KEY=<sandbox.privateKeyPem>
  * await sandbox.stop();
  */
-export async function startGitHubSandbox(options: GitHubSandboxOptions = {}): Promise<GitHubSandbox> {
+export async function startGitHubSandbox(
+  options: GitHubSandboxOptions = {},
+): Promise<GitHubSandbox> {
   const appId = options.appId ?? 1;
   const privateKeyPem =
-    options.privateKeyPem ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    options.privateKeyPem ??
+    generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString();
   const loaded = options.snapshotFile ? await loadSnapshot(options.snapshotFile) : undefined;
   const state = loaded ?? createState({ appId, appSlug: options.appSlug });
   const faults = new FaultInjector();
   const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret';
-  const sender = new WebhookSender(state, { url: options.webhookUrl, secret: webhookSecret }, faults, options.log);
+  const sender = new WebhookSender(
+    state,
+    { url: options.webhookUrl, secret: webhookSecret },
+    faults,
+    options.log,
+  );
   const ci = new CiSimulator();
   const sb: SandboxContext = {
     state,
@@ -162,10 +174,24 @@ export async function startGitHubSandbox(options: GitHubSandboxOptions = {}): Pr
     redeliver: (id) => sender.redeliver(id) !== undefined,
   };
   const server = createServer();
-  const controls = new GitHubSandbox({ sb, faults, sender }, server, ci, options, privateKeyPem, webhookSecret);
+  const controls = new GitHubSandbox(
+    { sb, faults, sender },
+    server,
+    ci,
+    options,
+    privateKeyPem,
+    webhookSecret,
+  );
   server.on(
     'request',
-    createRequestHandler({ sb, router: buildRouter(), faults, publicKey: publicKeyOf(privateKeyPem), controls: createHttpControls(controls), log: options.log }),
+    createRequestHandler({
+      sb,
+      router: buildRouter(),
+      faults,
+      publicKey: publicKeyOf(privateKeyPem),
+      controls: createHttpControls(controls),
+      log: options.log,
+    }),
   );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

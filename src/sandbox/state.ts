@@ -242,13 +242,23 @@ export interface SandboxState {
  *
  * @example const state = createState({ appId: 1, appSlug: 'ko' });
  */
-export function createState(options: { appId: number; appSlug?: string; now?: string }): SandboxState {
+export function createState(options: {
+  appId: number;
+  appSlug?: string;
+  now?: string;
+}): SandboxState {
   const now = options.now ?? new Date().toISOString();
   const slug = options.appSlug ?? 'ko-sandbox';
   const state: SandboxState = {
     nextId: 1000,
     app: { id: options.appId, slug, name: slug, owner: 'sandbox-admin', createdAt: now },
-    ciApp: { id: options.appId + 1, slug: 'sandbox-ci', name: 'Sandbox CI', owner: 'sandbox-admin', createdAt: now },
+    ciApp: {
+      id: options.appId + 1,
+      slug: 'sandbox-ci',
+      name: 'Sandbox CI',
+      owner: 'sandbox-admin',
+      createdAt: now,
+    },
     accounts: {},
     repos: {},
     installations: {},
@@ -271,7 +281,11 @@ export function nextId(state: SandboxState): number {
 export function ensureAccount(state: SandboxState, login: string, type?: Account['type']): Account {
   const existing = state.accounts[login];
   if (existing) return existing;
-  const account: Account = { id: nextId(state), login, type: type ?? (login.endsWith('[bot]') ? 'Bot' : 'User') };
+  const account: Account = {
+    id: nextId(state),
+    login,
+    type: type ?? (login.endsWith('[bot]') ? 'Bot' : 'User'),
+  };
   state.accounts[login] = account;
   return account;
 }

@@ -50,7 +50,13 @@ export class WebhookSender extends EventEmitter<{ delivery: [DeliveryState] }> {
     const action = typeof payload.action === 'string' ? payload.action : null;
     const installation = payload.installation as { id?: number } | undefined;
     const repository = payload.repository as { id?: number } | undefined;
-    const meta = { event, action, guid, installationId: installation?.id ?? null, repositoryId: repository?.id ?? null };
+    const meta = {
+      event,
+      action,
+      guid,
+      installationId: installation?.id ?? null,
+      repositoryId: repository?.id ?? null,
+    };
     const fault = this.faults.takeDeliveryFault();
     this.enqueue(() => this.deliver(meta, body, false, fault === 'drop'));
     if (fault === 'duplicate') this.enqueue(() => this.deliver(meta, body, false, false));
@@ -60,7 +66,13 @@ export class WebhookSender extends EventEmitter<{ delivery: [DeliveryState] }> {
   redeliver(deliveryId: number): DeliveryState | undefined {
     const original = this.state.deliveries.find((d) => d.id === deliveryId);
     if (!original) return undefined;
-    const meta = { event: original.event, action: original.action, guid: original.guid, installationId: original.installationId, repositoryId: original.repositoryId };
+    const meta = {
+      event: original.event,
+      action: original.action,
+      guid: original.guid,
+      installationId: original.installationId,
+      repositoryId: original.repositoryId,
+    };
     this.enqueue(() => this.deliver(meta, original.body, true, false));
     return original;
   }
@@ -75,11 +87,21 @@ export class WebhookSender extends EventEmitter<{ delivery: [DeliveryState] }> {
   }
 
   private enqueue(job: () => Promise<void>): void {
-    this.chain = this.chain.then(job).catch((error: unknown) => this.log?.error({ err: error }, 'sandbox webhook delivery crashed'));
+    this.chain = this.chain
+      .then(job)
+      .catch((error: unknown) =>
+        this.log?.error({ err: error }, 'sandbox webhook delivery crashed'),
+      );
   }
 
   private async deliver(
-    meta: { event: string; action: string | null; guid: string; installationId: number | null; repositoryId: number | null },
+    meta: {
+      event: string;
+      action: string | null;
+      guid: string;
+      installationId: number | null;
+      repositoryId: number | null;
+    },
     body: string,
     redelivery: boolean,
     drop: boolean,
@@ -105,13 +127,21 @@ export class WebhookSender extends EventEmitter<{ delivery: [DeliveryState] }> {
       status = "Couldn't connect to server";
     } else {
       try {
-        const res = await fetch(this.target.url as string, { method: 'POST', headers: requestHeaders, body, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+        const res = await fetch(this.target.url as string, {
+          method: 'POST',
+          headers: requestHeaders,
+          body,
+          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        });
         statusCode = res.status;
         responseHeaders = Object.fromEntries(res.headers.entries());
         responseBody = await res.text();
         status = res.ok ? 'OK' : `Invalid HTTP Response: ${res.status}`;
       } catch (error) {
-        status = error instanceof Error && error.name === 'TimeoutError' ? 'Timed out' : "Couldn't connect to server";
+        status =
+          error instanceof Error && error.name === 'TimeoutError'
+            ? 'Timed out'
+            : "Couldn't connect to server";
         this.log?.warn({ err: error, guid: meta.guid }, 'sandbox webhook delivery failed');
       }
     }

@@ -5,7 +5,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *
  * @example signPayload('secret', '{"a":1}') // 'sha256=…'
  */
-export function signPayload(secret: string, body: string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
+export function signPayload(
+  secret: string,
+  body: string,
+  algorithm: 'sha256' | 'sha1' = 'sha256',
+): string {
   return `${algorithm}=${createHmac(algorithm, secret).update(body).digest('hex')}`;
 }
 

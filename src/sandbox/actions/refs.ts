@@ -13,13 +13,21 @@ import { ensureSuite } from './checks.ts';
  *
  * @example setRef(sb, repo, 'refs/heads/feature', sha, 'alice');
  */
-export function setRef(sb: SandboxContext, repo: RepoState, ref: string, sha: string, actor: string, options: { force?: boolean; create?: boolean } = {}): void {
+export function setRef(
+  sb: SandboxContext,
+  repo: RepoState,
+  ref: string,
+  sha: string,
+  actor: string,
+  options: { force?: boolean; create?: boolean } = {},
+): void {
   if (!getCommit(repo, sha)) throw invalid('Reference', 'sha', `Object does not exist: ${sha}`);
   const before = repo.refs[ref];
   if (options.create && before) throw new HttpError(422, 'Reference already exists');
   if (!options.create && !before) throw new HttpError(422, 'Reference does not exist');
   if (before === sha) return;
-  if (before && !options.force && !ancestors(repo, sha).includes(before)) throw new HttpError(422, 'Update is not a fast forward');
+  if (before && !options.force && !ancestors(repo, sha).includes(before))
+    throw new HttpError(422, 'Update is not a fast forward');
   repo.refs[ref] = sha;
   repo.pushedAt = sb.now();
   repo.updatedAt = sb.now();

@@ -15,14 +15,28 @@ type Pull = IssueState & { pull: PullExtra };
  *
  * @example revertPull(sb, repo, merged, 'ko[bot]').number
  */
-export function revertPull(sb: SandboxContext, repo: RepoState, pr: Pull, actor: string, options: { title?: string; body?: string; draft?: boolean } = {}): Pull {
+export function revertPull(
+  sb: SandboxContext,
+  repo: RepoState,
+  pr: Pull,
+  actor: string,
+  options: { title?: string; body?: string; draft?: boolean } = {},
+): Pull {
   const mergeSha = pr.pull.mergeCommitSha;
   const merged = mergeSha ? getCommit(repo, mergeSha) : undefined;
   if (!merged || !pr.pull.mergedAt) throw new HttpError(422, 'Pull request is not merged');
   const baseTip = repo.refs[`refs/heads/${pr.pull.baseRef}`];
   if (!baseTip) throw new HttpError(422, 'Base branch was deleted');
-  const result = threeWayMerge(commitFiles(repo, merged.sha), commitFiles(repo, baseTip), commitFiles(repo, merged.parents[0]));
-  if (result.conflicts.length > 0) throw new HttpError(422, `The revert of #${pr.number} conflicts with later changes: ${result.conflicts.join(', ')}`);
+  const result = threeWayMerge(
+    commitFiles(repo, merged.sha),
+    commitFiles(repo, baseTip),
+    commitFiles(repo, merged.parents[0]),
+  );
+  if (result.conflicts.length > 0)
+    throw new HttpError(
+      422,
+      `The revert of #${pr.number} conflicts with later changes: ${result.conflicts.join(', ')}`,
+    );
   const title = `Revert "${pr.title}"`;
   const commit = writeCommit(repo, {
     tree: buildTree(repo, result.files),
@@ -31,12 +45,19 @@ export function revertPull(sb: SandboxContext, repo: RepoState, pr: Pull, actor:
     author: signatureFor(sb, actor),
   });
   let branch = `revert-${pr.number}-${pr.pull.headRef}`;
-  for (let n = 2; repo.refs[`refs/heads/${branch}`]; n++) branch = `revert-${pr.number}-${pr.pull.headRef}-${n}`;
+  for (let n = 2; repo.refs[`refs/heads/${branch}`]; n++)
+    branch = `revert-${pr.number}-${pr.pull.headRef}-${n}`;
   setRef(sb, repo, `refs/heads/${branch}`, commit.sha, actor, { create: true });
   return openPull(
     sb,
     repo,
-    { head: branch, base: pr.pull.baseRef, title: options.title ?? title, body: options.body ?? `Reverts ${repo.owner}/${repo.name}#${pr.number}`, draft: options.draft ?? false },
+    {
+      head: branch,
+      base: pr.pull.baseRef,
+      title: options.title ?? title,
+      body: options.body ?? `Reverts ${repo.owner}/${repo.name}#${pr.number}`,
+      draft: options.draft ?? false,
+    },
     actor,
   );
 }

@@ -18,7 +18,10 @@ export function addAppRoutes(router: Router<RequestContext>): void {
   const jwt = { auth: 'jwt' } as const;
   router.add('GET', '/app', jwt, (_req, ctx) => json(200, integration(ctx.sb, ctx.sb.state.app)));
   router.add('GET', '/app/installations', jwt, (req, ctx) => {
-    const page = paginate(req, Object.values(ctx.sb.state.installations).map((i) => installation(ctx.sb, i)));
+    const page = paginate(
+      req,
+      Object.values(ctx.sb.state.installations).map((i) => installation(ctx.sb, i)),
+    );
     return json(200, page.items, page.headers);
   });
   router.add('GET', '/app/installations/:id', jwt, (req, ctx) => {
@@ -30,7 +33,12 @@ export function addAppRoutes(router: Router<RequestContext>): void {
     const inst = ctx.sb.state.installations[String(intParam(req, 'id'))];
     if (!inst) throw notFound();
     const { token, expiresAt } = issueInstallationToken(ctx.sb.state, inst.id, Date.now());
-    return json(201, { token, expires_at: expiresAt, permissions: APP_PERMISSIONS, repository_selection: 'all' });
+    return json(201, {
+      token,
+      expires_at: expiresAt,
+      permissions: APP_PERMISSIONS,
+      repository_selection: 'all',
+    });
   });
   router.add('GET', '/repos/:owner/:repo/installation', jwt, (req, ctx) => {
     const repo = findRepo(ctx.sb.state, req.params.owner ?? '', req.params.repo ?? '');
@@ -41,8 +49,17 @@ export function addAppRoutes(router: Router<RequestContext>): void {
   });
   router.add('GET', '/installation/repositories', { auth: 'installation' }, (req, ctx) => {
     const inst = ctx.sb.state.installations[String(ctx.installationId)];
-    const repos = Object.values(ctx.sb.state.repos).filter((r) => r.owner.toLowerCase() === inst?.account.toLowerCase());
-    const page = paginate(req, repos.map((r) => fullRepository(ctx.sb, r)));
-    return json(200, { total_count: repos.length, repository_selection: 'all', repositories: page.items }, page.headers);
+    const repos = Object.values(ctx.sb.state.repos).filter(
+      (r) => r.owner.toLowerCase() === inst?.account.toLowerCase(),
+    );
+    const page = paginate(
+      req,
+      repos.map((r) => fullRepository(ctx.sb, r)),
+    );
+    return json(
+      200,
+      { total_count: repos.length, repository_selection: 'all', repositories: page.items },
+      page.headers,
+    );
   });
 }

@@ -1,10 +1,21 @@
-import { createCheckRun, setStatus, updateCheckRun, type CheckRunInput } from '../actions/checks.ts';
+import {
+  createCheckRun,
+  setStatus,
+  updateCheckRun,
+  type CheckRunInput,
+} from '../actions/checks.ts';
 import type { RequestContext } from '../context.ts';
 import { HttpError, notFound } from '../http-error.ts';
 import { paginate } from '../paginate.ts';
 import { resolveRef } from '../repo-query.ts';
 import type { RouteRequest, Router } from '../router.ts';
-import { checkRun, checkSuite, combinedStatus, commitStatus, latestCheckRuns } from '../shapes/checks.ts';
+import {
+  checkRun,
+  checkSuite,
+  combinedStatus,
+  commitStatus,
+  latestCheckRuns,
+} from '../shapes/checks.ts';
 import type { CheckRunState, RepoState, StatusState } from '../state.ts';
 import { bodyOf, json, optionalString, repoFor, requireString } from './common.ts';
 
@@ -17,11 +28,14 @@ function runInput(body: Record<string, unknown>): Partial<CheckRunInput> {
   if (body.conclusion !== undefined) input.conclusion = body.conclusion as string | null;
   if (output && typeof output === 'object') {
     input.output = {};
-    for (const key of ['title', 'summary', 'text'] as const) if (typeof output[key] === 'string') input.output[key] = output[key];
+    for (const key of ['title', 'summary', 'text'] as const)
+      if (typeof output[key] === 'string') input.output[key] = output[key];
   }
   if (body.actions !== undefined) input.actions = body.actions;
-  if (body.details_url !== undefined) input.detailsUrl = optionalString(body, 'details_url', 'CheckRun') ?? null;
-  if (body.external_id !== undefined) input.externalId = optionalString(body, 'external_id', 'CheckRun') ?? null;
+  if (body.details_url !== undefined)
+    input.detailsUrl = optionalString(body, 'details_url', 'CheckRun') ?? null;
+  if (body.external_id !== undefined)
+    input.externalId = optionalString(body, 'external_id', 'CheckRun') ?? null;
   if (typeof body.started_at === 'string') input.startedAt = body.started_at;
   if (typeof body.completed_at === 'string') input.completedAt = body.completed_at;
   return input;
@@ -51,14 +65,24 @@ export function addCheckRoutes(router: Router<RequestContext>): void {
   router.add('POST', `${base}/check-runs`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const body = bodyOf(req);
-    const input = { ...runInput(body), name: requireString(body, 'name', 'CheckRun'), headSha: requireString(body, 'head_sha', 'CheckRun') };
+    const input = {
+      ...runInput(body),
+      name: requireString(body, 'name', 'CheckRun'),
+      headSha: requireString(body, 'head_sha', 'CheckRun'),
+    };
     const run = createCheckRun(ctx.sb, repo, ctx.sb.state.app.id, ctx.actor, input);
     return json(201, checkRun(ctx.sb, repo, run));
   });
   router.add('PATCH', `${base}/check-runs/:id`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const run = findRun(repo, req);
-    if (run.appId !== ctx.sb.state.app.id) throw new HttpError(403, 'Invalid app_id `' + ctx.sb.state.app.id + '` - check run can only be modified by the GitHub App that created it.');
+    if (run.appId !== ctx.sb.state.app.id)
+      throw new HttpError(
+        403,
+        'Invalid app_id `' +
+          ctx.sb.state.app.id +
+          '` - check run can only be modified by the GitHub App that created it.',
+      );
     updateCheckRun(ctx.sb, repo, run, ctx.actor, runInput(bodyOf(req)));
     return json(200, checkRun(ctx.sb, repo, run));
   });
@@ -73,21 +97,38 @@ export function addCheckRoutes(router: Router<RequestContext>): void {
     const name = req.query.get('check_name');
     const status = req.query.get('status');
     const appId = req.query.get('app_id');
-    const runs = (all ? Object.values(repo.checkRuns).filter((r) => r.headSha === sha) : latestCheckRuns(repo, sha))
+    const runs = (
+      all
+        ? Object.values(repo.checkRuns).filter((r) => r.headSha === sha)
+        : latestCheckRuns(repo, sha)
+    )
       .filter((r) => !name || r.name === name)
       .filter((r) => !status || r.status === status)
       .filter((r) => !appId || String(r.appId) === appId)
       .sort((a, b) => b.id - a.id);
     const page = paginate(req, runs);
-    return json(200, { total_count: runs.length, check_runs: page.items.map((r) => checkRun(ctx.sb, repo, r)) }, page.headers);
+    return json(
+      200,
+      { total_count: runs.length, check_runs: page.items.map((r) => checkRun(ctx.sb, repo, r)) },
+      page.headers,
+    );
   });
   router.add('GET', `${base}/commits/:ref/check-suites`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const sha = shaOf(repo, req);
     const appId = req.query.get('app_id');
-    const suites = Object.values(repo.checkSuites).filter((s) => s.headSha === sha && (!appId || String(s.appId) === appId));
+    const suites = Object.values(repo.checkSuites).filter(
+      (s) => s.headSha === sha && (!appId || String(s.appId) === appId),
+    );
     const page = paginate(req, suites);
-    return json(200, { total_count: suites.length, check_suites: page.items.map((s) => checkSuite(ctx.sb, repo, s)) }, page.headers);
+    return json(
+      200,
+      {
+        total_count: suites.length,
+        check_suites: page.items.map((s) => checkSuite(ctx.sb, repo, s)),
+      },
+      page.headers,
+    );
   });
   router.add('GET', `${base}/check-suites/:id`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
@@ -99,7 +140,11 @@ export function addCheckRoutes(router: Router<RequestContext>): void {
     const repo = repoFor(req, ctx);
     const runs = Object.values(repo.checkRuns).filter((r) => String(r.suiteId) === req.params.id);
     const page = paginate(req, runs);
-    return json(200, { total_count: runs.length, check_runs: page.items.map((r) => checkRun(ctx.sb, repo, r)) }, page.headers);
+    return json(
+      200,
+      { total_count: runs.length, check_runs: page.items.map((r) => checkRun(ctx.sb, repo, r)) },
+      page.headers,
+    );
   });
 
   router.add('POST', `${base}/statuses/:sha`, auth, (req, ctx) => {
@@ -123,6 +168,10 @@ export function addCheckRoutes(router: Router<RequestContext>): void {
     const sha = shaOf(repo, req);
     const list = repo.statuses.filter((s) => s.sha === sha).sort((a, b) => b.id - a.id);
     const page = paginate(req, list);
-    return json(200, page.items.map((s) => commitStatus(ctx.sb, repo, s)), page.headers);
+    return json(
+      200,
+      page.items.map((s) => commitStatus(ctx.sb, repo, s)),
+      page.headers,
+    );
   });
 }

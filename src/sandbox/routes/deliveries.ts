@@ -36,7 +36,9 @@ export function addDeliveryRoutes(router: Router<RequestContext>): void {
     const all = [...ctx.sb.state.deliveries]
       .sort((a, b) => b.id - a.id)
       .filter((d) => d.id < cursor)
-      .filter((d) => !wanted || (wanted === 'success') === (d.statusCode >= 200 && d.statusCode < 300));
+      .filter(
+        (d) => !wanted || (wanted === 'success') === (d.statusCode >= 200 && d.statusCode < 300),
+      );
     const page = all.slice(0, perPage);
     const headers: Record<string, string> = {};
     const last = page.at(-1);

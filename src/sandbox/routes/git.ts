@@ -1,7 +1,16 @@
 import { deleteRef, setRef } from '../actions/refs.ts';
 import type { RequestContext } from '../context.ts';
 import { signatureFor } from '../events.ts';
-import { buildTree, flattenTree, getBlob, getCommit, getTree, writeBlob, writeCommit, type FlatTree } from '../git-objects.ts';
+import {
+  buildTree,
+  flattenTree,
+  getBlob,
+  getCommit,
+  getTree,
+  writeBlob,
+  writeCommit,
+  type FlatTree,
+} from '../git-objects.ts';
 import { HttpError, invalid, notFound } from '../http-error.ts';
 import type { RouteRequest, Router } from '../router.ts';
 import { gitCommit, gitRef, gitTree } from '../shapes/git.ts';
@@ -14,26 +23,35 @@ function refParam(req: RouteRequest): string {
   return ref.startsWith('refs/') ? ref : `refs/${ref}`;
 }
 
-function readSignature(sb: RequestContext['sb'], value: unknown, fallback: GitSignature): GitSignature {
+function readSignature(
+  sb: RequestContext['sb'],
+  value: unknown,
+  fallback: GitSignature,
+): GitSignature {
   if (!value || typeof value !== 'object') return fallback;
   const v = value as Record<string, unknown>;
   return {
     name: typeof v.name === 'string' ? v.name : fallback.name,
     email: typeof v.email === 'string' ? v.email : fallback.email,
-    date: typeof v.date === 'string' ? new Date(v.date).toISOString().replace(/\.\d{3}Z$/, 'Z') : sb.now(),
+    date:
+      typeof v.date === 'string'
+        ? new Date(v.date).toISOString().replace(/\.\d{3}Z$/, 'Z')
+        : sb.now(),
   };
 }
 
 /** Applies POST /git/trees entries onto a base (sha null deletes, `content` writes a blob, a tree sha grafts a folder). */
 function applyTreeEntries(repo: RepoState, base: FlatTree, entries: unknown): FlatTree {
-  if (!Array.isArray(entries)) throw invalid('Tree', 'tree', 'tree must be an array', 'missing_field');
+  if (!Array.isArray(entries))
+    throw invalid('Tree', 'tree', 'tree must be an array', 'missing_field');
   const files = new Map(base);
   for (const raw of entries as Record<string, unknown>[]) {
     const path = typeof raw?.path === 'string' ? raw.path : '';
     if (!path) throw invalid('Tree', 'tree.path', 'path is missing', 'missing_field');
     const mode = typeof raw.mode === 'string' ? raw.mode : '100644';
     if (raw.sha === null) {
-      for (const key of [...files.keys()]) if (key === path || key.startsWith(`${path}/`)) files.delete(key);
+      for (const key of [...files.keys()])
+        if (key === path || key.startsWith(`${path}/`)) files.delete(key);
       continue;
     }
     if (typeof raw.content === 'string') {
@@ -53,13 +71,20 @@ function applyTreeEntries(repo: RepoState, base: FlatTree, entries: unknown): Fl
 }
 
 /** The entries GET /git/trees answers: one level, or every blob and folder with `recursive`. */
-function listEntries(repo: RepoState, treeSha: string, recursive: boolean, prefix = ''): { path: string; mode: string; type: 'blob' | 'tree'; sha: string; size?: number }[] {
+function listEntries(
+  repo: RepoState,
+  treeSha: string,
+  recursive: boolean,
+  prefix = '',
+): { path: string; mode: string; type: 'blob' | 'tree'; sha: string; size?: number }[] {
   const tree = getTree(repo, treeSha);
   if (!tree) return [];
   return tree.entries.flatMap((e) => {
     const path = prefix ? `${prefix}/${e.path}` : e.path;
     const self = { path, mode: e.mode, type: e.type, sha: e.sha, size: getBlob(repo, e.sha)?.size };
-    return recursive && e.type === 'tree' ? [self, ...listEntries(repo, e.sha, true, path)] : [self];
+    return recursive && e.type === 'tree'
+      ? [self, ...listEntries(repo, e.sha, true, path)]
+      : [self];
   });
 }
 
@@ -74,13 +99,19 @@ export function addGitRoutes(router: Router<RequestContext>): void {
 
   router.add('GET', `${base}/refs`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
-    return json(200, Object.entries(repo.refs).map(([ref, sha]) => gitRef(ctx.sb, repo, ref, sha)));
+    return json(
+      200,
+      Object.entries(repo.refs).map(([ref, sha]) => gitRef(ctx.sb, repo, ref, sha)),
+    );
   });
   router.add('GET', `${base}/matching-refs/*ref`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const prefix = refParam(req);
     const refs = Object.entries(repo.refs).filter(([ref]) => ref.startsWith(prefix));
-    return json(200, refs.map(([ref, sha]) => gitRef(ctx.sb, repo, ref, sha)));
+    return json(
+      200,
+      refs.map(([ref, sha]) => gitRef(ctx.sb, repo, ref, sha)),
+    );
   });
   router.add('GET', `${base}/ref/*ref`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
@@ -94,9 +125,15 @@ export function addGitRoutes(router: Router<RequestContext>): void {
     const body = bodyOf(req);
     const ref = requireString(body, 'ref', 'Reference');
     const sha = requireString(body, 'sha', 'Reference');
-    if (!ref.startsWith('refs/') || ref.split('/').length < 3) throw new HttpError(422, 'Reference name must start with \'refs/\' and have at least two slashes.');
+    if (!ref.startsWith('refs/') || ref.split('/').length < 3)
+      throw new HttpError(
+        422,
+        "Reference name must start with 'refs/' and have at least two slashes.",
+      );
     setRef(ctx.sb, repo, ref, sha, ctx.actor, { create: true });
-    return json(201, gitRef(ctx.sb, repo, ref, sha), { location: `${ctx.sb.apiUrl}/repos/${repo.owner}/${repo.name}/git/${ref}` });
+    return json(201, gitRef(ctx.sb, repo, ref, sha), {
+      location: `${ctx.sb.apiUrl}/repos/${repo.owner}/${repo.name}/git/${ref}`,
+    });
   });
   router.add('PATCH', `${base}/refs/*ref`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
@@ -115,11 +152,16 @@ export function addGitRoutes(router: Router<RequestContext>): void {
     const repo = repoFor(req, ctx);
     const body = bodyOf(req);
     const content = body.content;
-    if (typeof content !== 'string') throw invalid('Blob', 'content', 'content is missing', 'missing_field');
+    if (typeof content !== 'string')
+      throw invalid('Blob', 'content', 'content is missing', 'missing_field');
     const encoding = body.encoding ?? 'utf-8';
-    if (encoding !== 'utf-8' && encoding !== 'base64') throw invalid('Blob', 'encoding', 'encoding must be utf-8 or base64');
+    if (encoding !== 'utf-8' && encoding !== 'base64')
+      throw invalid('Blob', 'encoding', 'encoding must be utf-8 or base64');
     const blob = writeBlob(repo, Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'));
-    return json(201, { url: `${ctx.sb.apiUrl}/repos/${repo.owner}/${repo.name}/git/blobs/${blob.sha}`, sha: blob.sha });
+    return json(201, {
+      url: `${ctx.sb.apiUrl}/repos/${repo.owner}/${repo.name}/git/blobs/${blob.sha}`,
+      sha: blob.sha,
+    });
   });
   router.add('GET', `${base}/blobs/:sha`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
@@ -140,7 +182,8 @@ export function addGitRoutes(router: Router<RequestContext>): void {
     const body = bodyOf(req);
     let start: FlatTree = new Map();
     if (typeof body.base_tree === 'string') {
-      if (!getTree(repo, body.base_tree)) throw invalid('Tree', 'base_tree', `${body.base_tree} is not a valid tree`);
+      if (!getTree(repo, body.base_tree))
+        throw invalid('Tree', 'base_tree', `${body.base_tree} is not a valid tree`);
       start = flattenTree(repo, body.base_tree);
     }
     const sha = buildTree(repo, applyTreeEntries(repo, start, body.tree));
@@ -154,7 +197,8 @@ export function addGitRoutes(router: Router<RequestContext>): void {
     const commit = getCommit(repo, sha);
     const tree = getTree(repo, commit ? commit.tree : sha);
     if (!tree) throw notFound();
-    const recursive = req.query.has('recursive') && !['0', 'false'].includes(req.query.get('recursive') ?? '');
+    const recursive =
+      req.query.has('recursive') && !['0', 'false'].includes(req.query.get('recursive') ?? '');
     return json(200, gitTree(ctx.sb, repo, tree, listEntries(repo, tree.sha, recursive)));
   });
 
@@ -165,7 +209,9 @@ export function addGitRoutes(router: Router<RequestContext>): void {
     const tree = requireString(body, 'tree', 'Commit');
     if (!getTree(repo, tree)) throw invalid('Commit', 'tree', `Tree SHA does not exist`);
     const parents = Array.isArray(body.parents) ? body.parents.map(String) : [];
-    for (const p of parents) if (!getCommit(repo, p)) throw invalid('Commit', 'parents', `Parent SHA does not exist or is not a commit object`);
+    for (const p of parents)
+      if (!getCommit(repo, p))
+        throw invalid('Commit', 'parents', `Parent SHA does not exist or is not a commit object`);
     const fallback = signatureFor(ctx.sb, ctx.actor);
     const author = readSignature(ctx.sb, body.author, fallback);
     const committer = readSignature(ctx.sb, body.committer, author);

@@ -12,7 +12,11 @@ function gqlError(message: string, type = 'UNPROCESSABLE'): ReturnType<typeof js
   return json(200, { data: null, errors: [{ type, message, path: ['revertPullRequest'] }] });
 }
 
-function pullNode(sb: RequestContext['sb'], repo: RepoState, pr: IssueState): Record<string, unknown> {
+function pullNode(
+  sb: RequestContext['sb'],
+  repo: RepoState,
+  pr: IssueState,
+): Record<string, unknown> {
   return {
     id: pullNodeId(repo, pr.number),
     number: pr.number,
@@ -26,7 +30,8 @@ function pullNode(sb: RequestContext['sb'], repo: RepoState, pr: IssueState): Re
 
 /** The `input` object of the mutation: from `variables.input`, or literal `pullRequestId: "…"` in the query. */
 function readInput(query: string, variables: Record<string, unknown>): Record<string, unknown> {
-  if (variables.input && typeof variables.input === 'object') return variables.input as Record<string, unknown>;
+  if (variables.input && typeof variables.input === 'object')
+    return variables.input as Record<string, unknown>;
   const literal = /pullRequestId\s*:\s*"([^"]+)"/.exec(query);
   if (literal?.[1]) return { pullRequestId: literal[1] };
   const variable = /pullRequestId\s*:\s*\$(\w+)/.exec(query);
@@ -44,14 +49,28 @@ export function addGraphqlRoutes(router: Router<RequestContext>): void {
   router.add('POST', '/graphql', { auth: 'installation' }, (req, ctx) => {
     const body = bodyOf(req);
     const query = typeof body.query === 'string' ? body.query : '';
-    const variables = (body.variables && typeof body.variables === 'object' ? body.variables : {}) as Record<string, unknown>;
+    const variables = (
+      body.variables && typeof body.variables === 'object' ? body.variables : {}
+    ) as Record<string, unknown>;
     if (!/\brevertPullRequest\b/.test(query)) {
-      return json(200, { errors: [{ message: 'The GitHub stand-in only implements the revertPullRequest mutation', type: 'NOT_IMPLEMENTED' }] });
+      return json(200, {
+        errors: [
+          {
+            message: 'The GitHub stand-in only implements the revertPullRequest mutation',
+            type: 'NOT_IMPLEMENTED',
+          },
+        ],
+      });
     }
     const input = readInput(query, variables);
-    const key = typeof input.pullRequestId === 'string' ? decodeNodeId('PR', input.pullRequestId) : undefined;
+    const key =
+      typeof input.pullRequestId === 'string' ? decodeNodeId('PR', input.pullRequestId) : undefined;
     const match = key ? /^(.+)\/(.+)#(\d+)$/.exec(key) : null;
-    if (!match) return gqlError(`Could not resolve to a node with the global id of '${String(input.pullRequestId)}'`, 'NOT_FOUND');
+    if (!match)
+      return gqlError(
+        `Could not resolve to a node with the global id of '${String(input.pullRequestId)}'`,
+        'NOT_FOUND',
+      );
     const repo = ctx.sb.state.repos[`${match[1]}/${match[2]}`.toLowerCase()];
     if (!repo) return gqlError('Could not resolve to a Repository', 'NOT_FOUND');
     try {
@@ -64,16 +83,17 @@ export function addGraphqlRoutes(router: Router<RequestContext>): void {
       return json(200, {
         data: {
           revertPullRequest: {
-            clientMutationId: typeof input.clientMutationId === 'string' ? input.clientMutationId : null,
+            clientMutationId:
+              typeof input.clientMutationId === 'string' ? input.clientMutationId : null,
             pullRequest: pullNode(ctx.sb, repo, pr),
             revertPullRequest: pullNode(ctx.sb, repo, revert),
           },
         },
       });
     } catch (error) {
-      if (error instanceof HttpError) return gqlError(error.message, error.status === 404 ? 'NOT_FOUND' : 'UNPROCESSABLE');
+      if (error instanceof HttpError)
+        return gqlError(error.message, error.status === 404 ? 'NOT_FOUND' : 'UNPROCESSABLE');
       throw error;
     }
   });
 }
-

@@ -13,8 +13,13 @@ const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket',
 
 function labelNames(body: unknown): string[] {
   const list = Array.isArray(body) ? body : (body as Record<string, unknown> | undefined)?.labels;
-  if (!Array.isArray(list)) throw invalid('Label', 'labels', 'labels must be an array', 'missing_field');
-  return list.map((l: unknown) => (typeof l === 'object' && l !== null ? String((l as Record<string, unknown>).name ?? '') : String(l)));
+  if (!Array.isArray(list))
+    throw invalid('Label', 'labels', 'labels must be an array', 'missing_field');
+  return list.map((l: unknown) =>
+    typeof l === 'object' && l !== null
+      ? String((l as Record<string, unknown>).name ?? '')
+      : String(l),
+  );
 }
 
 function findComment(repo: RepoState, req: RouteRequest): CommentState {
@@ -52,7 +57,9 @@ export function addIssueRoutes(router: Router<RequestContext>): void {
     const repo = repoFor(req, ctx);
     const target = findIssue(repo, req.params.number ?? '');
     const wanted = labelNames(req.body);
-    for (const name of [...target.labels]) if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase())) removeLabel(ctx.sb, repo, target, name, ctx.actor);
+    for (const name of [...target.labels])
+      if (!wanted.some((w) => w.toLowerCase() === name.toLowerCase()))
+        removeLabel(ctx.sb, repo, target, name, ctx.actor);
     addLabels(ctx.sb, repo, target, wanted, ctx.actor);
     return json(200, issueLabels(ctx.sb, repo, target));
   });
@@ -70,11 +77,21 @@ export function addIssueRoutes(router: Router<RequestContext>): void {
       .filter((c) => c.issueNumber === target.number)
       .sort((a, b) => a.id - b.id);
     const page = paginate(req, comments);
-    return json(200, page.items.map((c) => issueComment(ctx.sb, repo, c)), page.headers);
+    return json(
+      200,
+      page.items.map((c) => issueComment(ctx.sb, repo, c)),
+      page.headers,
+    );
   });
   router.add('POST', `${base}/:number/comments`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
-    const comment = createComment(ctx.sb, repo, findIssue(repo, req.params.number ?? ''), bodyOf(req).body, ctx.actor);
+    const comment = createComment(
+      ctx.sb,
+      repo,
+      findIssue(repo, req.params.number ?? ''),
+      bodyOf(req).body,
+      ctx.actor,
+    );
     const shaped = issueComment(ctx.sb, repo, comment);
     return json(201, shaped, { location: String(shaped.url) });
   });
@@ -93,16 +110,26 @@ export function addIssueRoutes(router: Router<RequestContext>): void {
     const content = req.query.get('content');
     const list = findComment(repo, req).reactions.filter((r) => !content || r.content === content);
     const page = paginate(req, list);
-    return json(200, page.items.map((r) => reaction(ctx.sb, r)), page.headers);
+    return json(
+      200,
+      page.items.map((r) => reaction(ctx.sb, r)),
+      page.headers,
+    );
   });
   router.add('POST', `${base}/comments/:id/reactions`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const comment = findComment(repo, req);
     const content = bodyOf(req).content;
-    if (typeof content !== 'string' || !REACTIONS.includes(content)) throw invalid('Reaction', 'content', 'content is not included in the list');
+    if (typeof content !== 'string' || !REACTIONS.includes(content))
+      throw invalid('Reaction', 'content', 'content is not included in the list');
     const existing = comment.reactions.find((r) => r.user === ctx.actor && r.content === content);
     if (existing) return json(200, reaction(ctx.sb, existing));
-    const created: ReactionState = { id: nextId(ctx.sb.state), user: ctx.actor, content, createdAt: ctx.sb.now() };
+    const created: ReactionState = {
+      id: nextId(ctx.sb.state),
+      user: ctx.actor,
+      content,
+      createdAt: ctx.sb.now(),
+    };
     comment.reactions.push(created);
     return json(201, reaction(ctx.sb, created));
   });

@@ -43,17 +43,29 @@ export function addPullRoutes(router: Router<RequestContext>): void {
   router.add('GET', base, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const state = req.query.get('state') ?? 'open';
-    if (!['open', 'closed', 'all'].includes(state)) throw invalid('PullRequest', 'state', 'state is not included in the list');
+    if (!['open', 'closed', 'all'].includes(state))
+      throw invalid('PullRequest', 'state', 'state is not included in the list');
     const head = req.query.get('head');
     const baseRef = req.query.get('base');
     const pulls = Object.values(repo.issues)
       .filter((i): i is IssueState & { pull: PullExtra } => i.pull !== undefined)
       .filter((i) => state === 'all' || i.state === state)
-      .filter((i) => !head || `${repo.owner}:${i.pull.headRef}`.toLowerCase() === head.toLowerCase() || (!head.includes(':') && i.pull.headRef === head))
+      .filter(
+        (i) =>
+          !head ||
+          `${repo.owner}:${i.pull.headRef}`.toLowerCase() === head.toLowerCase() ||
+          (!head.includes(':') && i.pull.headRef === head),
+      )
       .filter((i) => !baseRef || i.pull.baseRef === baseRef)
-      .sort((a, b) => (req.query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number));
+      .sort((a, b) =>
+        req.query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number,
+      );
     const page = paginate(req, pulls);
-    return json(200, page.items.map((p) => pullRequest(ctx.sb, repo, p)), page.headers);
+    return json(
+      200,
+      page.items.map((p) => pullRequest(ctx.sb, repo, p)),
+      page.headers,
+    );
   });
 
   router.add('GET', `${base}/:number`, auth, (req, ctx) => {
@@ -66,7 +78,8 @@ export function addPullRoutes(router: Router<RequestContext>): void {
     const pr = findPull(repo, req.params.number ?? '');
     const body = bodyOf(req);
     const state = body.state;
-    if (state !== undefined && state !== 'open' && state !== 'closed') throw invalid('PullRequest', 'state', 'state is not included in the list');
+    if (state !== undefined && state !== 'open' && state !== 'closed')
+      throw invalid('PullRequest', 'state', 'state is not included in the list');
     updatePull(
       ctx.sb,
       repo,
@@ -87,7 +100,8 @@ export function addPullRoutes(router: Router<RequestContext>): void {
     const pr = findPull(repo, req.params.number ?? '');
     const body = bodyOf(req);
     const input: MergeInput = {
-      method: (optionalString(body, 'merge_method', 'PullRequest') ?? 'merge') as MergeInput['method'],
+      method: (optionalString(body, 'merge_method', 'PullRequest') ??
+        'merge') as MergeInput['method'],
       sha: optionalString(body, 'sha', 'PullRequest') ?? undefined,
       commitTitle: optionalString(body, 'commit_title', 'PullRequest') ?? undefined,
       commitMessage: optionalString(body, 'commit_message', 'PullRequest') ?? undefined,
@@ -136,10 +150,24 @@ export function addPullRoutes(router: Router<RequestContext>): void {
           node_id: git.node_id,
           html_url: git.html_url,
           comments_url: `${ctx.sb.apiUrl}/repos/${full}/commits/${sha}/comments`,
-          commit: { url: git.url, author: c.author, committer: c.committer, message: c.message, comment_count: 0, tree: git.tree, verification: git.verification },
+          commit: {
+            url: git.url,
+            author: c.author,
+            committer: c.committer,
+            message: c.message,
+            comment_count: 0,
+            tree: git.tree,
+            verification: git.verification,
+          },
           author: ctx.sb.state.accounts[c.author.name] ? simpleUser(ctx.sb, c.author.name) : null,
-          committer: ctx.sb.state.accounts[c.committer.name] ? simpleUser(ctx.sb, c.committer.name) : null,
-          parents: (git.parents as { sha: string; url: string; html_url: string }[]).map((p) => ({ sha: p.sha, url: p.url, html_url: p.html_url })),
+          committer: ctx.sb.state.accounts[c.committer.name]
+            ? simpleUser(ctx.sb, c.committer.name)
+            : null,
+          parents: (git.parents as { sha: string; url: string; html_url: string }[]).map((p) => ({
+            sha: p.sha,
+            url: p.url,
+            html_url: p.html_url,
+          })),
         },
       ];
     });

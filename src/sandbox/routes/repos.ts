@@ -2,7 +2,14 @@ import { ensureLabel } from '../actions/issues.ts';
 import { setRef } from '../actions/refs.ts';
 import type { RequestContext } from '../context.ts';
 import { signatureFor } from '../events.ts';
-import { buildTree, commitFiles, getBlob, getCommit, writeBlob, writeCommit } from '../git-objects.ts';
+import {
+  buildTree,
+  commitFiles,
+  getBlob,
+  getCommit,
+  writeBlob,
+  writeCommit,
+} from '../git-objects.ts';
 import { HttpError, invalid, notFound } from '../http-error.ts';
 import { paginate } from '../paginate.ts';
 import { branchSha, resolveRef } from '../repo-query.ts';
@@ -22,7 +29,12 @@ export function permissionOf(repo: RepoState, login: string): Permission {
   return repo.private ? 'none' : 'read';
 }
 
-const ROLE: Record<Permission, string> = { admin: 'admin', write: 'write', read: 'read', none: 'none' };
+const ROLE: Record<Permission, string> = {
+  admin: 'admin',
+  write: 'write',
+  read: 'read',
+  none: 'none',
+};
 
 /**
  * Repository routes: the repository, collaborator permission, contents, labels.
@@ -31,7 +43,9 @@ const ROLE: Record<Permission, string> = { admin: 'admin', write: 'write', read:
  */
 export function addRepoRoutes(router: Router<RequestContext>): void {
   const auth = { auth: 'installation' } as const;
-  router.add('GET', '/repos/:owner/:repo', auth, (req, ctx) => json(200, fullRepository(ctx.sb, repoFor(req, ctx))));
+  router.add('GET', '/repos/:owner/:repo', auth, (req, ctx) =>
+    json(200, fullRepository(ctx.sb, repoFor(req, ctx))),
+  );
 
   router.add('GET', '/repos/:owner/:repo/collaborators/:user/permission', auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
@@ -41,7 +55,13 @@ export function addRepoRoutes(router: Router<RequestContext>): void {
     const rank = ['none', 'read', 'write', 'admin'].indexOf(permission);
     const user = {
       ...simpleUser(ctx.sb, login),
-      permissions: { pull: rank >= 1, triage: rank >= 1, push: rank >= 2, maintain: rank >= 3, admin: rank >= 3 },
+      permissions: {
+        pull: rank >= 1,
+        triage: rank >= 1,
+        push: rank >= 2,
+        maintain: rank >= 3,
+        admin: rank >= 3,
+      },
       role_name: ROLE[permission],
     };
     return json(200, { permission, role_name: ROLE[permission], user });
@@ -67,7 +87,12 @@ export function addRepoRoutes(router: Router<RequestContext>): void {
       const rest = p.slice(path.length + 1);
       const name = rest.split('/')[0] ?? rest;
       const isDir = rest.includes('/');
-      if (!names.has(name)) names.set(name, { type: isDir ? 'dir' : 'file', sha: isDir ? '' : e.sha, size: isDir ? 0 : (getBlob(repo, e.sha)?.size ?? 0) });
+      if (!names.has(name))
+        names.set(name, {
+          type: isDir ? 'dir' : 'file',
+          sha: isDir ? '' : e.sha,
+          size: isDir ? 0 : (getBlob(repo, e.sha)?.size ?? 0),
+        });
     }
     return json(
       200,
@@ -91,31 +116,54 @@ export function addRepoRoutes(router: Router<RequestContext>): void {
     const files = commitFiles(repo, tip);
     const existing = files.get(path);
     const given = optionalString(body, 'sha', 'Content');
-    if (existing && !given) throw invalid('Content', 'sha', '"sha" wasn\'t supplied.', 'missing_field');
-    if (existing && given !== existing.sha) throw new HttpError(409, `${path} does not match ${given}`);
+    if (existing && !given)
+      throw invalid('Content', 'sha', '"sha" wasn\'t supplied.', 'missing_field');
+    if (existing && given !== existing.sha)
+      throw new HttpError(409, `${path} does not match ${given}`);
     const blob = writeBlob(repo, Buffer.from(content, 'base64'));
     files.set(path, { mode: '100644', sha: blob.sha });
     const author = signatureFor(ctx.sb, ctx.actor);
-    const commit = writeCommit(repo, { tree: buildTree(repo, files), parents: [tip], message, author });
+    const commit = writeCommit(repo, {
+      tree: buildTree(repo, files),
+      parents: [tip],
+      message,
+      author,
+    });
     setRef(ctx.sb, repo, `refs/heads/${branch}`, commit.sha, ctx.actor);
     const file = contentFile(ctx.sb, repo, path, blob.sha, '', blob.size, branch);
     const { content: _c, encoding: _e, ...fileShape } = file;
     const c = getCommit(repo, commit.sha);
-    return json(existing ? 200 : 201, { content: fileShape, commit: c ? gitCommit(ctx.sb, repo, c) : null });
+    return json(existing ? 200 : 201, {
+      content: fileShape,
+      commit: c ? gitCommit(ctx.sb, repo, c) : null,
+    });
   });
 
   router.add('GET', '/repos/:owner/:repo/labels', auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
-    const page = paginate(req, Object.values(repo.labels).map((l) => label(ctx.sb, repo, l)));
+    const page = paginate(
+      req,
+      Object.values(repo.labels).map((l) => label(ctx.sb, repo, l)),
+    );
     return json(200, page.items, page.headers);
   });
   router.add('POST', '/repos/:owner/:repo/labels', auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const body = bodyOf(req);
     const name = requireString(body, 'name', 'Label');
-    if (repo.labels[name.toLowerCase()]) throw new HttpError(422, 'Validation Failed', [{ resource: 'Label', field: 'name', code: 'already_exists' }]);
+    if (repo.labels[name.toLowerCase()])
+      throw new HttpError(422, 'Validation Failed', [
+        { resource: 'Label', field: 'name', code: 'already_exists' },
+      ]);
     const color = typeof body.color === 'string' ? body.color.replace(/^#/, '') : 'ededed';
-    const created = ensureLabel(ctx.sb, repo, name, ctx.actor, color, optionalString(body, 'description', 'Label') ?? null);
+    const created = ensureLabel(
+      ctx.sb,
+      repo,
+      name,
+      ctx.actor,
+      color,
+      optionalString(body, 'description', 'Label') ?? null,
+    );
     return json(201, label(ctx.sb, repo, created));
   });
 }

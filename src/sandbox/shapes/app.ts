@@ -1,5 +1,6 @@
 import type { SandboxContext } from '../context.ts';
 import type { AppState, InstallationState } from '../state.ts';
+import { ensureAccount } from '../state.ts';
 import { nodeId } from './node-id.ts';
 import { simpleUser } from './user.ts';
 
@@ -13,7 +14,15 @@ export const APP_PERMISSIONS: Record<string, string> = {
   statuses: 'write',
 };
 
-export const APP_EVENTS = ['check_run', 'check_suite', 'issue_comment', 'label', 'pull_request', 'push', 'status'];
+export const APP_EVENTS = [
+  'check_run',
+  'check_suite',
+  'issue_comment',
+  'label',
+  'pull_request',
+  'push',
+  'status',
+];
 
 /** GitHub's `integration` (a GitHub App). */
 export function integration(sb: SandboxContext, app: AppState): Record<string, unknown> {
@@ -38,7 +47,14 @@ export function integration(sb: SandboxContext, app: AppState): Record<string, u
 export function installation(sb: SandboxContext, inst: InstallationState): Record<string, unknown> {
   // GHES 3.19's list-installations schema joins simple-user and enterprise with allOf, so the
   // account carries enterprise's required fields too (harmless extras for any client).
-  const account = { ...simpleUser(sb, inst.account), name: inst.account, slug: inst.account.toLowerCase(), created_at: inst.createdAt, updated_at: inst.createdAt };
+  const owner = ensureAccount(sb.state, inst.account);
+  const account: Record<string, unknown> = {
+    ...simpleUser(sb, inst.account),
+    name: inst.account,
+    slug: inst.account.toLowerCase(),
+    created_at: inst.createdAt,
+    updated_at: inst.createdAt,
+  };
   return {
     id: inst.id,
     account,
@@ -48,8 +64,8 @@ export function installation(sb: SandboxContext, inst: InstallationState): Recor
     html_url: `${sb.webUrl}/organizations/${inst.account}/settings/installations/${inst.id}`,
     app_id: sb.state.app.id,
     app_slug: sb.state.app.slug,
-    target_id: account.id,
-    target_type: account.type,
+    target_id: owner.id,
+    target_type: owner.type,
     permissions: APP_PERMISSIONS,
     events: APP_EVENTS,
     created_at: inst.createdAt,

@@ -11,7 +11,11 @@ function appOf(sb: SandboxContext, appId: number): AppState {
 }
 
 /** The open pull requests whose head is `sha`, in the short form check payloads carry. */
-export function pullRefsFor(sb: SandboxContext, repo: RepoState, sha: string): Record<string, unknown>[] {
+export function pullRefsFor(
+  sb: SandboxContext,
+  repo: RepoState,
+  sha: string,
+): Record<string, unknown>[] {
   const full = `${repo.owner}/${repo.name}`;
   const repoRef = { id: repo.id, url: `${sb.apiUrl}/repos/${full}`, name: repo.name };
   return Object.values(repo.issues)
@@ -21,22 +25,50 @@ export function pullRefsFor(sb: SandboxContext, repo: RepoState, sha: string): R
       number: i.number,
       url: `${sb.apiUrl}/repos/${full}/pulls/${i.number}`,
       head: { ref: i.pull?.headRef, sha, repo: repoRef },
-      base: { ref: i.pull?.baseRef, sha: repo.refs[`refs/heads/${i.pull?.baseRef}`] ?? sha, repo: repoRef },
+      base: {
+        ref: i.pull?.baseRef,
+        sha: repo.refs[`refs/heads/${i.pull?.baseRef}`] ?? sha,
+        repo: repoRef,
+      },
     }));
 }
 
 /** A suite's status and conclusion, derived from its runs as GitHub does. */
-export function suiteProgress(repo: RepoState, suite: CheckSuiteState): { status: string; conclusion: string | null; runs: CheckRunState[] } {
+export function suiteProgress(
+  repo: RepoState,
+  suite: CheckSuiteState,
+): { status: string; conclusion: string | null; runs: CheckRunState[] } {
   const runs = Object.values(repo.checkRuns).filter((r) => r.suiteId === suite.id);
   if (runs.length === 0) return { status: 'queued', conclusion: null, runs };
-  if (runs.some((r) => r.status !== 'completed')) return { status: runs.some((r) => r.status === 'in_progress') ? 'in_progress' : 'queued', conclusion: null, runs };
-  const order = ['action_required', 'cancelled', 'timed_out', 'failure', 'stale', 'neutral', 'skipped', 'success'];
-  const worst = runs.map((r) => r.conclusion ?? 'success').sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? 'success';
+  if (runs.some((r) => r.status !== 'completed'))
+    return {
+      status: runs.some((r) => r.status === 'in_progress') ? 'in_progress' : 'queued',
+      conclusion: null,
+      runs,
+    };
+  const order = [
+    'action_required',
+    'cancelled',
+    'timed_out',
+    'failure',
+    'stale',
+    'neutral',
+    'skipped',
+    'success',
+  ];
+  const worst =
+    runs
+      .map((r) => r.conclusion ?? 'success')
+      .sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? 'success';
   return { status: 'completed', conclusion: worst === 'skipped' ? 'success' : worst, runs };
 }
 
 /** GitHub's `check-suite`. */
-export function checkSuite(sb: SandboxContext, repo: RepoState, suite: CheckSuiteState): Record<string, unknown> {
+export function checkSuite(
+  sb: SandboxContext,
+  repo: RepoState,
+  suite: CheckSuiteState,
+): Record<string, unknown> {
   const progress = suiteProgress(repo, suite);
   const full = `${repo.owner}/${repo.name}`;
   const commit = repo.objects[suite.headSha];
@@ -75,7 +107,11 @@ export function checkSuite(sb: SandboxContext, repo: RepoState, suite: CheckSuit
 }
 
 /** GitHub's `check-run`. */
-export function checkRun(sb: SandboxContext, repo: RepoState, run: CheckRunState): Record<string, unknown> {
+export function checkRun(
+  sb: SandboxContext,
+  repo: RepoState,
+  run: CheckRunState,
+): Record<string, unknown> {
   const full = `${repo.owner}/${repo.name}`;
   return {
     id: run.id,
@@ -105,7 +141,11 @@ export function checkRun(sb: SandboxContext, repo: RepoState, run: CheckRunState
 }
 
 /** GitHub's `status`. */
-export function commitStatus(sb: SandboxContext, repo: RepoState, s: StatusState): Record<string, unknown> {
+export function commitStatus(
+  sb: SandboxContext,
+  repo: RepoState,
+  s: StatusState,
+): Record<string, unknown> {
   return {
     url: `${sb.apiUrl}/repos/${repo.owner}/${repo.name}/statuses/${s.sha}`,
     avatar_url: `${sb.webUrl}/avatars/u/${sb.state.accounts[s.creator]?.id ?? 0}?v=4`,
@@ -122,7 +162,11 @@ export function commitStatus(sb: SandboxContext, repo: RepoState, s: StatusState
 }
 
 /** GitHub's `combined-commit-status` for a commit. */
-export function combinedStatus(sb: SandboxContext, repo: RepoState, sha: string): Record<string, unknown> {
+export function combinedStatus(
+  sb: SandboxContext,
+  repo: RepoState,
+  sha: string,
+): Record<string, unknown> {
   const statuses = latestStatuses(repo, sha);
   const full = `${repo.owner}/${repo.name}`;
   const repoShape = fullRepository(sb, repo);

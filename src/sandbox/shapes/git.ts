@@ -7,7 +7,12 @@ function repoApi(sb: SandboxContext, repo: RepoState): string {
 }
 
 /** GitHub's `git-ref`. */
-export function gitRef(sb: SandboxContext, repo: RepoState, ref: string, sha: string): Record<string, unknown> {
+export function gitRef(
+  sb: SandboxContext,
+  repo: RepoState,
+  ref: string,
+  sha: string,
+): Record<string, unknown> {
   const api = repoApi(sb, repo);
   return {
     ref,
@@ -17,10 +22,20 @@ export function gitRef(sb: SandboxContext, repo: RepoState, ref: string, sha: st
   };
 }
 
-const UNSIGNED = { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
+const UNSIGNED = {
+  verified: false,
+  reason: 'unsigned',
+  signature: null,
+  payload: null,
+  verified_at: null,
+};
 
 /** GitHub's `git-commit`. */
-export function gitCommit(sb: SandboxContext, repo: RepoState, c: GitCommit): Record<string, unknown> {
+export function gitCommit(
+  sb: SandboxContext,
+  repo: RepoState,
+  c: GitCommit,
+): Record<string, unknown> {
   const api = repoApi(sb, repo);
   return {
     sha: c.sha,
@@ -31,7 +46,11 @@ export function gitCommit(sb: SandboxContext, repo: RepoState, c: GitCommit): Re
     committer: c.committer,
     tree: { sha: c.tree, url: `${api}/git/trees/${c.tree}` },
     message: c.message,
-    parents: c.parents.map((p) => ({ sha: p, url: `${api}/git/commits/${p}`, html_url: `${sb.webUrl}/${repo.owner}/${repo.name}/commit/${p}` })),
+    parents: c.parents.map((p) => ({
+      sha: p,
+      url: `${api}/git/commits/${p}`,
+      html_url: `${sb.webUrl}/${repo.owner}/${repo.name}/commit/${p}`,
+    })),
     verification: UNSIGNED,
   };
 }
@@ -60,7 +79,15 @@ export function gitTree(
 }
 
 /** GitHub's `content-file` for a file at `path`. */
-export function contentFile(sb: SandboxContext, repo: RepoState, path: string, sha: string, base64: string, size: number, ref: string): Record<string, unknown> {
+export function contentFile(
+  sb: SandboxContext,
+  repo: RepoState,
+  path: string,
+  sha: string,
+  base64: string,
+  size: number,
+  ref: string,
+): Record<string, unknown> {
   const api = repoApi(sb, repo);
   const url = `${api}/contents/${path}?ref=${encodeURIComponent(ref)}`;
   const html = `${sb.webUrl}/${repo.owner}/${repo.name}/blob/${ref}/${path}`;

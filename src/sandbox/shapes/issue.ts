@@ -21,7 +21,11 @@ export function label(sb: SandboxContext, repo: RepoState, l: LabelState): Recor
 }
 
 /** The labels of an issue, in the order they were added. */
-export function issueLabels(sb: SandboxContext, repo: RepoState, issue: IssueState): Record<string, unknown>[] {
+export function issueLabels(
+  sb: SandboxContext,
+  repo: RepoState,
+  issue: IssueState,
+): Record<string, unknown>[] {
   return issue.labels.flatMap((name) => {
     const l = repo.labels[name.toLowerCase()];
     return l ? [label(sb, repo, l)] : [];
@@ -109,7 +113,11 @@ export function authorAssociation(repo: RepoState, login: string): string {
 }
 
 /** GitHub's `issue-comment`. */
-export function issueComment(sb: SandboxContext, repo: RepoState, c: CommentState): Record<string, unknown> {
+export function issueComment(
+  sb: SandboxContext,
+  repo: RepoState,
+  c: CommentState,
+): Record<string, unknown> {
   const api = `${repoApi(sb, repo)}/issues/comments/${c.id}`;
   const issueRecord = repo.issues[String(c.issueNumber)];
   const kind = issueRecord?.pull ? 'pull' : 'issues';
@@ -131,5 +139,11 @@ export function issueComment(sb: SandboxContext, repo: RepoState, c: CommentStat
 
 /** GitHub's `reaction`. */
 export function reaction(sb: SandboxContext, r: ReactionState): Record<string, unknown> {
-  return { id: r.id, node_id: nodeId('REA', r.id), user: simpleUser(sb, r.user), content: r.content, created_at: r.createdAt };
+  return {
+    id: r.id,
+    node_id: nodeId('REA', r.id),
+    user: simpleUser(sb, r.user),
+    content: r.content,
+    created_at: r.createdAt,
+  };
 }

@@ -9,8 +9,19 @@ import { simpleUser } from './user.ts';
 
 type Pull = IssueState & { pull: PullExtra };
 
-function branchEnd(sb: SandboxContext, repo: RepoState, ref: string, sha: string): Record<string, unknown> {
-  return { label: `${repo.owner}:${ref}`, ref, sha, user: simpleUser(sb, repo.owner), repo: fullRepository(sb, repo) };
+function branchEnd(
+  sb: SandboxContext,
+  repo: RepoState,
+  ref: string,
+  sha: string,
+): Record<string, unknown> {
+  return {
+    label: `${repo.owner}:${ref}`,
+    ref,
+    sha,
+    user: simpleUser(sb, repo.owner),
+    repo: fullRepository(sb, repo),
+  };
 }
 
 /** The pull request's node id; GraphQL's revertPullRequest takes it back. */
@@ -24,7 +35,11 @@ export function pullNodeId(repo: RepoState, n: number): string {
  *
  * @example pullRequest(sb, repo, pr).mergeable_state // 'clean'
  */
-export function pullRequest(sb: SandboxContext, repo: RepoState, pr: Pull): Record<string, unknown> {
+export function pullRequest(
+  sb: SandboxContext,
+  repo: RepoState,
+  pr: Pull,
+): Record<string, unknown> {
   const p = pr.pull;
   const full = `${repo.owner}/${repo.name}`;
   const api = `${sb.apiUrl}/repos/${full}/pulls/${pr.number}`;

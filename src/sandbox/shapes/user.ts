@@ -13,7 +13,10 @@ export function simpleUser(sb: SandboxContext, login: string): Record<string, un
   return {
     login,
     id: account.id,
-    node_id: nodeId(account.type === 'Organization' ? 'O' : account.type === 'Bot' ? 'BOT' : 'U', account.id),
+    node_id: nodeId(
+      account.type === 'Organization' ? 'O' : account.type === 'Bot' ? 'BOT' : 'U',
+      account.id,
+    ),
     avatar_url: `${sb.webUrl}/avatars/u/${account.id}?v=4`,
     gravatar_id: '',
     url: api,

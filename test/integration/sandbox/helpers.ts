@@ -1,3 +1,4 @@
+import { ProbotOctokit } from 'probot';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +26,8 @@ export interface HookReceiver {
 
 export async function startReceiver(secret: string): Promise<HookReceiver> {
   const received: ReceivedHook[] = [];
-  const waiters: { predicate: (h: ReceivedHook) => boolean; resolve: (h: ReceivedHook) => void }[] = [];
+  const waiters: { predicate: (h: ReceivedHook) => boolean; resolve: (h: ReceivedHook) => void }[] =
+    [];
   const receiver: HookReceiver = {
     url: '',
     received,
@@ -35,7 +37,10 @@ export async function startReceiver(secret: string): Promise<HookReceiver> {
       const done = received.find(predicate);
       if (done) return Promise.resolve(done);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('webhook not received in time')), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error('webhook not received in time')),
+          timeoutMs,
+        );
         waiters.push({ predicate, resolve: (h) => (clearTimeout(timer), resolve(h)) });
       });
     },
@@ -69,10 +74,77 @@ export async function startReceiver(secret: string): Promise<HookReceiver> {
 
 /** A fresh RSA key pair in PEM, as a GitHub App's private key would be. */
 export function generateAppKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  return generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
 }
 
 /** `{ action }` of a received hook, for short predicates. */
 export function actionOf(h: ReceivedHook): unknown {
   return h.payload.action;
+}
+
+/** Probot's Octokit for an installation of the stand-in (app auth, token fetched on demand). */
+export function installationOctokit(
+  sandbox: {
+    apiUrl: string;
+    appId: number;
+    privateKeyPem: string;
+    installationId(owner: string): number;
+  },
+  owner: string,
+  extra: Record<string, unknown> = {},
+): InstanceType<typeof ProbotOctokit> {
+  return new ProbotOctokit({
+    auth: {
+      appId: sandbox.appId,
+      privateKey: sandbox.privateKeyPem,
+      installationId: sandbox.installationId(owner),
+    },
+    baseUrl: sandbox.apiUrl,
+    ...extra,
+  });
+}
+
+/** Probot's Octokit authenticated as the app itself (JWT). */
+export function appOctokit(
+  sandbox: { apiUrl: string; appId: number; privateKeyPem: string },
+  extra: Record<string, unknown> = {},
+): InstanceType<typeof ProbotOctokit> {
+  return new ProbotOctokit({
+    auth: { appId: sandbox.appId, privateKey: sandbox.privateKeyPem },
+    baseUrl: sandbox.apiUrl,
+    ...extra,
+  });
+}
+
+/** A raw API answer. */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read fields ad hoc
+}
+
+/** A raw REST call against the stand-in, for status codes and headers Octokit would turn into throws. */
+export async function rawApi(
+  apiUrl: string,
+  auth: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<RawAnswer> {
+  const headers: Record<string, string> = { accept: 'application/vnd.github+json' };
+  if (auth) headers.authorization = auth;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+  };
 }

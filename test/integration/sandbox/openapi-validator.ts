@@ -5,7 +5,8 @@ import addFormatsModule from 'ajv-formats';
 
 const require = createRequire(import.meta.url);
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule })
+  .default ?? addFormatsModule) as unknown as (ajv: Ajv) => void;
 
 function pointer(...parts: string[]): string {
   return parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
@@ -22,7 +23,8 @@ function normalizeNullable(node: unknown): unknown {
   for (const [k, v] of Object.entries(node)) out[k] = normalizeNullable(v);
   // `nullable` with an `enum` that lacks null: OpenAPI 3.0.3 says null must be listed; the
   // description means it (GitHub answers `conclusion: null` for a queued check run).
-  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null))
+    out.enum = [...(out.enum as unknown[]), null];
   if (out.nullable === true && out.type === undefined) {
     const { nullable: _n, ...rest } = out;
     return { anyOf: [rest, { type: 'null' }] };
@@ -42,7 +44,9 @@ function newAjv(): Ajv {
  */
 export class OpenApiValidator {
   private readonly ajv = newAjv();
-  private readonly spec: { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+  private readonly spec: {
+    paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  };
   private readonly cache = new Map<string, ValidateFunction | null>();
 
   constructor() {
@@ -57,7 +61,8 @@ export class OpenApiValidator {
     if (this.cache.has(key)) return this.cache.get(key) ?? null;
     const op = this.spec.paths[template]?.[method.toLowerCase()];
     if (!op) throw new Error(`the OpenAPI description has no operation ${method} ${template}`);
-    const response = op.responses?.[String(status)] as { content?: Record<string, unknown>; $ref?: string } | undefined;
+    const response = op.responses?.[String(status)] as
+      { content?: Record<string, unknown>; $ref?: string } | undefined;
     let fn: ValidateFunction | null = null;
     if (response?.$ref || response?.content?.['application/json']) {
       const ref = response.$ref
@@ -73,17 +78,26 @@ export class OpenApiValidator {
   check(method: string, template: string, status: number, body: unknown): string[] {
     const op = this.spec.paths[template]?.[method.toLowerCase()];
     if (!op) return [`the OpenAPI description has no operation ${method} ${template}`];
-    if (!op.responses?.[String(status)]) return [`${method} ${template}: status ${status} is not a documented response`];
+    if (!op.responses?.[String(status)])
+      return [`${method} ${template}: status ${status} is not a documented response`];
     const fn = this.validatorFor(method, template, status);
     if (!fn || fn(body)) return [];
-    return (fn.errors ?? []).map((e) => `${method} ${template} ${status}: ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return (fn.errors ?? []).map(
+      (e) =>
+        `${method} ${template} ${status}: ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    );
   }
 }
 
 /** Validates webhook payloads against @octokit/openapi-webhooks (GHES 3.19), per event and action. */
 export class WebhookValidator {
   private readonly ajv = newAjv();
-  private readonly spec: { webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }> };
+  private readonly spec: {
+    webhooks: Record<
+      string,
+      { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }
+    >;
+  };
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor() {
@@ -98,10 +112,14 @@ export class WebhookValidator {
     if (!hook) return [`no webhook schema named ${key}`];
     let fn = this.cache.get(key);
     if (!fn) {
-      fn = this.ajv.compile({ $ref: `hooks${hook.post.requestBody.content['application/json']?.schema.$ref ?? ''}` });
+      fn = this.ajv.compile({
+        $ref: `hooks${hook.post.requestBody.content['application/json']?.schema.$ref ?? ''}`,
+      });
       this.cache.set(key, fn);
     }
     if (fn(payload)) return [];
-    return (fn.errors ?? []).map((e) => `${key}: ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return (fn.errors ?? []).map(
+      (e) => `${key}: ${e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+    );
   }
 }

@@ -24,7 +24,12 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
   // Every response the Octokit gets is kept, to be validated against the OpenAPI description.
   function record(octokit: InstanceType<typeof ProbotOctokit>): void {
     octokit.hook.after('request', (response, options) => {
-      seen.push({ method: String(options.method), template: String(options.url), status: response.status, body: response.data });
+      seen.push({
+        method: String(options.method),
+        template: String(options.url),
+        status: response.status,
+        body: response.data,
+      });
     });
   }
 
@@ -32,18 +37,32 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
   const throttle = { enabled: false };
 
   function appOctokit(): InstanceType<typeof ProbotOctokit> {
-    const octokit = new ProbotOctokit({ auth: { appId: APP_ID, privateKey }, baseUrl: sandbox.apiUrl, throttle });
+    const octokit = new ProbotOctokit({
+      auth: { appId: APP_ID, privateKey },
+      baseUrl: sandbox.apiUrl,
+      throttle,
+    });
     record(octokit);
     return octokit;
   }
 
   beforeAll(async () => {
     receiver = await startReceiver(SECRET);
-    sandbox = await startGitHubSandbox({ appId: APP_ID, privateKeyPem: privateKey, webhookUrl: receiver.url, webhookSecret: SECRET });
+    sandbox = await startGitHubSandbox({
+      appId: APP_ID,
+      privateKeyPem: privateKey,
+      webhookUrl: receiver.url,
+      webhookSecret: SECRET,
+    });
     sandbox.seedRepo({
       repo: 'acme/widgets',
       files: { 'README.md': '# widgets\n', 'src/index.ts': 'export {};\n' },
-      ci: { checks: [{ name: 'build', outcome: 'success', delayMs: 300 }, { name: 'lint', outcome: 'success', delayMs: 500, kind: 'status' }] },
+      ci: {
+        checks: [
+          { name: 'build', outcome: 'success', delayMs: 300 },
+          { name: 'lint', outcome: 'success', delayMs: 500, kind: 'status' },
+        ],
+      },
       requiredChecks: ['build', 'lint'],
     });
   });
@@ -60,41 +79,86 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
     const installs = await app.rest.apps.listInstallations();
     expect(installs.data.map((i) => i.account?.login)).toEqual(['acme']);
     const { data: inst } = await app.rest.apps.getRepoInstallation(REPO);
-    const { data: tokenData } = await app.rest.apps.createInstallationAccessToken({ installation_id: inst.id });
+    const { data: tokenData } = await app.rest.apps.createInstallationAccessToken({
+      installation_id: inst.id,
+    });
     expect(tokenData.token).toMatch(/^ghs_/);
 
-    const octokit = new ProbotOctokit({ auth: { token: tokenData.token }, baseUrl: sandbox.apiUrl, throttle });
+    const octokit = new ProbotOctokit({
+      auth: { token: tokenData.token },
+      baseUrl: sandbox.apiUrl,
+      throttle,
+    });
     record(octokit);
     const { data: repo } = await octokit.rest.repos.get(REPO);
     expect(repo.default_branch).toBe('main');
 
     // git data: blob → tree on base_tree → commit with parent → ref
     const { data: mainRef } = await octokit.rest.git.getRef({ ...REPO, ref: 'heads/main' });
-    const { data: baseCommit } = await octokit.rest.git.getCommit({ ...REPO, commit_sha: mainRef.object.sha });
-    const { data: blob } = await octokit.rest.git.createBlob({ ...REPO, content: Buffer.from('# widgets\n\nsynthetic change\n').toString('base64'), encoding: 'base64' });
-    const { data: tree } = await octokit.rest.git.createTree({ ...REPO, base_tree: baseCommit.tree.sha, tree: [{ path: 'README.md', mode: '100644', type: 'blob', sha: blob.sha }] });
+    const { data: baseCommit } = await octokit.rest.git.getCommit({
+      ...REPO,
+      commit_sha: mainRef.object.sha,
+    });
+    const { data: blob } = await octokit.rest.git.createBlob({
+      ...REPO,
+      content: Buffer.from('# widgets\n\nsynthetic change\n').toString('base64'),
+      encoding: 'base64',
+    });
+    const { data: tree } = await octokit.rest.git.createTree({
+      ...REPO,
+      base_tree: baseCommit.tree.sha,
+      tree: [{ path: 'README.md', mode: '100644', type: 'blob', sha: blob.sha }],
+    });
     expect(tree.tree.map((e) => e.path).sort()).toEqual(['README.md', 'src']);
-    const { data: commit } = await octokit.rest.git.createCommit({ ...REPO, message: 'docs: synthetic change', tree: tree.sha, parents: [mainRef.object.sha] });
-    await octokit.rest.git.createRef({ ...REPO, ref: 'refs/heads/ko/synthetic-1', sha: commit.sha });
-    const { data: branchRef } = await octokit.rest.git.getRef({ ...REPO, ref: 'heads/ko/synthetic-1' });
+    const { data: commit } = await octokit.rest.git.createCommit({
+      ...REPO,
+      message: 'docs: synthetic change',
+      tree: tree.sha,
+      parents: [mainRef.object.sha],
+    });
+    await octokit.rest.git.createRef({
+      ...REPO,
+      ref: 'refs/heads/ko/synthetic-1',
+      sha: commit.sha,
+    });
+    const { data: branchRef } = await octokit.rest.git.getRef({
+      ...REPO,
+      ref: 'heads/ko/synthetic-1',
+    });
     expect(branchRef.object.sha).toBe(commit.sha);
 
-    const { data: pr } = await octokit.rest.pulls.create({ ...REPO, head: 'ko/synthetic-1', base: 'main', title: 'Synthetic change', body: 'made by the test' });
+    const { data: pr } = await octokit.rest.pulls.create({
+      ...REPO,
+      head: 'ko/synthetic-1',
+      base: 'main',
+      title: 'Synthetic change',
+      body: 'made by the test',
+    });
     expect(pr.number).toBe(1);
     // Before CI finishes, required checks hold the merge back.
     const { data: early } = await octokit.rest.pulls.get({ ...REPO, pull_number: pr.number });
     expect(early.mergeable_state).toBe('blocked');
-    const opened = await receiver.waitFor((h) => h.event === 'pull_request' && h.payload.action === 'opened');
+    const opened = await receiver.waitFor(
+      (h) => h.event === 'pull_request' && h.payload.action === 'opened',
+    );
     expect(opened.signatureValid).toBe(true);
 
     await sandbox.idle();
     const { data: runs } = await octokit.rest.checks.listForRef({ ...REPO, ref: commit.sha });
     const build = runs.check_runs.find((r) => r.name === 'build');
     expect(build?.conclusion).toBe('success');
-    const { data: combined } = await octokit.rest.repos.getCombinedStatusForRef({ ...REPO, ref: commit.sha });
+    const { data: combined } = await octokit.rest.repos.getCombinedStatusForRef({
+      ...REPO,
+      ref: commit.sha,
+    });
     expect(combined.state).toBe('success');
-    const { data: suites } = await octokit.rest.checks.listSuitesForRef({ ...REPO, ref: commit.sha });
-    expect(suites.check_suites.some((s) => s.app?.slug === 'sandbox-ci' && s.conclusion === 'success')).toBe(true);
+    const { data: suites } = await octokit.rest.checks.listSuitesForRef({
+      ...REPO,
+      ref: commit.sha,
+    });
+    expect(
+      suites.check_suites.some((s) => s.app?.slug === 'sandbox-ci' && s.conclusion === 'success'),
+    ).toBe(true);
 
     const { data: gate } = await octokit.rest.checks.create({
       ...REPO,
@@ -109,33 +173,75 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
     });
     sandbox.setPermission('acme/widgets', 'bob', 'write');
     sandbox.clickCheckRunAction(gate.id, 'ko-proceed', 'bob');
-    const clicked = await receiver.waitFor((h) => h.event === 'check_run' && h.payload.action === 'requested_action');
+    const clicked = await receiver.waitFor(
+      (h) => h.event === 'check_run' && h.payload.action === 'requested_action',
+    );
     expect(clicked.payload.requested_action).toEqual({ identifier: 'ko-proceed' });
     expect((clicked.payload.sender as { login: string }).login).toBe('bob');
-    const { data: perm } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...REPO, username: 'bob' });
+    const { data: perm } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+      ...REPO,
+      username: 'bob',
+    });
     expect(perm.permission).toBe('write');
-    await octokit.rest.checks.update({ ...REPO, check_run_id: gate.id, status: 'completed', conclusion: 'success' });
+    await octokit.rest.checks.update({
+      ...REPO,
+      check_run_id: gate.id,
+      status: 'completed',
+      conclusion: 'success',
+    });
 
     const { data: ready } = await octokit.rest.pulls.get({ ...REPO, pull_number: pr.number });
     expect([ready.mergeable, ready.mergeable_state]).toEqual([true, 'clean']);
     await octokit.rest.issues.addLabels({ ...REPO, issue_number: pr.number, labels: ['ko:merge'] });
-    const { data: comment } = await octokit.rest.issues.createComment({ ...REPO, issue_number: pr.number, body: 'merging' });
-    await octokit.rest.reactions.createForIssueComment({ ...REPO, comment_id: comment.id, content: 'rocket' });
+    const { data: comment } = await octokit.rest.issues.createComment({
+      ...REPO,
+      issue_number: pr.number,
+      body: 'merging',
+    });
+    await octokit.rest.reactions.createForIssueComment({
+      ...REPO,
+      comment_id: comment.id,
+      content: 'rocket',
+    });
 
-    const { data: merged } = await octokit.rest.pulls.merge({ ...REPO, pull_number: pr.number, merge_method: 'squash', sha: commit.sha });
+    const { data: merged } = await octokit.rest.pulls.merge({
+      ...REPO,
+      pull_number: pr.number,
+      merge_method: 'squash',
+      sha: commit.sha,
+    });
     expect(merged.merged).toBe(true);
     const { data: readme } = await octokit.rest.repos.getContent({ ...REPO, path: 'README.md' });
-    expect('content' in readme && Buffer.from(readme.content, 'base64').toString('utf8')).toBe('# widgets\n\nsynthetic change\n');
+    expect('content' in readme && Buffer.from(readme.content, 'base64').toString('utf8')).toBe(
+      '# widgets\n\nsynthetic change\n',
+    );
     const { data: squash } = await octokit.rest.git.getCommit({ ...REPO, commit_sha: merged.sha });
     expect(squash.parents.map((p) => p.sha)).toEqual([mainRef.object.sha]);
     expect(squash.message.split('\n')[0]).toBe('Synthetic change (#1)');
 
-    const closed = await receiver.waitFor((h) => h.event === 'pull_request' && h.payload.action === 'closed');
+    const closed = await receiver.waitFor(
+      (h) => h.event === 'pull_request' && h.payload.action === 'closed',
+    );
     expect((closed.payload.pull_request as { merged: boolean }).merged).toBe(true);
     await sandbox.idle();
-    expect(receiver.received.every((h) => h.signatureValid && h.userAgent.startsWith('GitHub-Hookshot/') && h.hookId === '1')).toBe(true);
+    expect(
+      receiver.received.every(
+        (h) => h.signatureValid && h.userAgent.startsWith('GitHub-Hookshot/') && h.hookId === '1',
+      ),
+    ).toBe(true);
     const kinds = new Set(receiver.received.map((h) => `${h.event}.${String(h.payload.action)}`));
-    for (const k of ['installation.created', 'pull_request.opened', 'check_suite.requested', 'check_run.created', 'check_run.completed', 'check_suite.completed', 'label.created', 'pull_request.labeled', 'issue_comment.created', 'pull_request.closed']) {
+    for (const k of [
+      'installation.created',
+      'pull_request.opened',
+      'check_suite.requested',
+      'check_run.created',
+      'check_run.completed',
+      'check_suite.completed',
+      'label.created',
+      'pull_request.labeled',
+      'issue_comment.created',
+      'pull_request.closed',
+    ]) {
       expect(kinds).toContain(k);
     }
   });
@@ -146,16 +252,26 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
     const errors = seen.flatMap((s) => validator.check(s.method, s.template, s.status, s.body));
     expect(errors).toEqual([]);
     // The validator itself can fail: a pull request without its number does not pass.
-    const pr = seen.find((s) => s.method === 'POST' && s.template === '/repos/{owner}/{repo}/pulls');
+    const pr = seen.find(
+      (s) => s.method === 'POST' && s.template === '/repos/{owner}/{repo}/pulls',
+    );
     const { number: _n, ...broken } = pr?.body as Record<string, unknown>;
-    expect(validator.check('POST', '/repos/{owner}/{repo}/pulls', 201, broken).join()).toContain("required property 'number'");
+    expect(validator.check('POST', '/repos/{owner}/{repo}/pulls', 201, broken).join()).toContain(
+      "required property 'number'",
+    );
   });
 
   it('sent webhooks that fit GitHub’s published webhook schemas', () => {
     const validator = new WebhookValidator();
-    const errors = receiver.received.flatMap((h) => validator.check(h.event, h.payload.action, h.payload));
+    const errors = receiver.received.flatMap((h) =>
+      validator.check(h.event, h.payload.action, h.payload),
+    );
     expect(errors).toEqual([]);
-    const opened = receiver.received.find((h) => h.event === 'pull_request' && h.payload.action === 'opened');
-    expect(validator.check('pull_request', 'opened', { ...opened?.payload, sender: undefined }).length).toBeGreaterThan(0);
+    const opened = receiver.received.find(
+      (h) => h.event === 'pull_request' && h.payload.action === 'opened',
+    );
+    expect(
+      validator.check('pull_request', 'opened', { ...opened?.payload, sender: undefined }).length,
+    ).toBeGreaterThan(0);
   });
 });
