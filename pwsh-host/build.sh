@@ -30,8 +30,12 @@ case "$sdk_version" in
   *) fail "found .NET SDK $sdk_version; PowerShell $want_version needs .NET 10 (net10.0)" "install the .NET 10 SDK" ;;
 esac
 
+# The runtime identifier to publish for (ReadyToRun code is per platform).
+rid="$(dotnet --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -n 1)"
+[ -n "$rid" ] || fail "could not read the runtime identifier (RID) from 'dotnet --info'"
+
 # What the output depends on; a change in any of these rebuilds.
-stamp="$(cat "$here/KoPwshHost.csproj" "$here/Program.cs" "$here/build.sh" <(echo "$sdk_version") | sha256sum | cut -d' ' -f1)"
+stamp="$(cat "$here/KoPwshHost.csproj" "$here/Program.cs" "$here/build.sh" <(echo "$sdk_version $rid") | sha256sum | cut -d' ' -f1)"
 
 if [ "${1:-}" != "--force" ] && [ -x "$out/pwsh" ] && [ "$(cat "$out/.build-stamp" 2>/dev/null)" = "$stamp" ]; then
   echo "pwsh-host: up to date ($out/pwsh)"
@@ -45,32 +49,31 @@ mkdir -p "$logs"
 rm -rf "$staging"
 
 echo "pwsh-host: restoring Microsoft.PowerShell.SDK $want_version from NuGet"
-if ! dotnet restore "$here/KoPwshHost.csproj" --nologo >"$logs/restore.log" 2>&1; then
+if ! dotnet restore "$here/KoPwshHost.csproj" -r "$rid" --nologo >"$logs/restore.log" 2>&1; then
   cat "$logs/restore.log" >&2
   fail "NuGet restore failed (log above)" "check that https://api.nuget.org/v3/index.json is reachable and serves Microsoft.PowerShell.SDK $want_version"
 fi
 rm -f "$logs/restore.log"
 
-echo "pwsh-host: publishing (Release)"
+echo "pwsh-host: publishing for $rid (Release, ReadyToRun for the engine's hot assemblies)"
 if ! dotnet publish "$here/KoPwshHost.csproj" -c Release --no-restore --nologo -o "$staging" \
-  -p:DebugType=None -p:DebugSymbols=false >"$logs/publish.log" 2>&1; then
+  -r "$rid" >"$logs/publish.log" 2>&1; then
   cat "$logs/publish.log" >&2
   fail "dotnet publish failed (log above)"
 fi
 rm -f "$logs/publish.log"
 
-# Keep it lean: the engine picks its runtime-specific files by RID at run time, so the other
-# platforms' native files and Windows-only modules are dead weight on this machine.
-case "$(uname -s)" in
-  Linux)
-    for dir in "$staging"/runtimes/*; do
-      case "$(basename "$dir")" in
-        unix | linux | linux-x64 | linux-arm64 | linux-musl-x64 | linux-musl-arm64) ;;
-        *) rm -rf "$dir" ;;
-      esac
-    done
-    ;;
+# PSHOME is the folder of System.Management.Automation.dll; the package ships the built-in
+# modules as content under runtimes/<os>/lib/net10.0/Modules, which a RID publish leaves there.
+case "$rid" in
+  win*) modules_os=win ;;
+  *) modules_os=unix ;;
 esac
+modules="$staging/runtimes/$modules_os/lib/net10.0/Modules"
+[ -f "$modules/Microsoft.PowerShell.Utility/Microsoft.PowerShell.Utility.psd1" ] ||
+  fail "the published output has no built-in modules at $modules" "the Microsoft.PowerShell.SDK package layout may have changed; look at $staging/runtimes"
+mv "$modules" "$staging/Modules"
+rm -rf "$staging/runtimes"
 
 # The launcher: exec keeps the pid, so signals and process-group kills reach the engine itself.
 cat >"$staging/pwsh" <<'LAUNCHER'
@@ -97,6 +100,9 @@ if [ "$rc" != 3 ] || [ "$got" != "$expected" ]; then
 fi
 
 echo "$stamp" >"$staging/.build-stamp"
-rm -rf "$out"
+# Swap rather than delete-then-move: someone may be starting pwsh from out/ right now.
+rm -rf "$logs/out.old"
+[ -d "$out" ] && mv "$out" "$logs/out.old"
 mv "$staging" "$out"
+rm -rf "$logs/out.old"
 echo "pwsh-host: built PowerShell $want_version at $out/pwsh ($(du -sh "$out" | cut -f1), $((SECONDS - started)) s)"
