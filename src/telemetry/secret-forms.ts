@@ -23,6 +23,9 @@ export function secretForms(secret: string): string[] {
     encodeURIComponent(secret).replaceAll('%20', '+'),
     bytes.toString('hex'),
     bytes.toString('hex').toUpperCase(),
+    // The whole encoding too, so a value encoded on its own leaves no padding tail behind.
+    bytes.toString('base64'),
+    bytes.toString('base64url'),
   ]);
   for (const core of base64Cores(bytes)) {
     forms.add(core);

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createMasker, maskMarker } from '../../../src/telemetry/mask.ts';
+import { createStreamMasker } from '../../../src/telemetry/stream-masker.ts';
+
+const configured = 'pa55-word-for-the-webhook';
+const masker = createMasker({ secrets: [configured] });
+const token = `ghp_${'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa'.slice(0, 36)}`;
+const pem = [
+  '-----BEGIN PRIVATE KEY-----',
+  'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+  'bm9ub25vbm9ub25vbm9ub25vbg==',
+  '-----END PRIVATE KEY-----',
+].join('\n');
+
+const secrets: { kind: string; value: string }[] = [
+  { kind: 'secret', value: configured },
+  { kind: 'secret', value: Buffer.from(configured).toString('base64') },
+  { kind: 'github-token', value: token },
+  { kind: 'private-key', value: pem },
+  { kind: 'aws-access-key-id', value: 'AKIAIOSFODNN7EXAMPLE' },
+];
+
+function streamed(pieces: string[], holdBack?: number): string {
+  const stream = createStreamMasker(masker, holdBack === undefined ? {} : { holdBack });
+  return pieces.map((piece) => stream.write(piece)).join('') + stream.flush();
+}
+
+describe('createStreamMasker: a secret split at every position across two pieces', () => {
+  // Long filler on both sides, so that with a small hold-back text really is emitted early.
+  const before = 'output line one\n'.repeat(20);
+  const after = '\nlast line of output\n'.repeat(20);
+  for (const holdBack of [undefined, 120]) {
+    describe(`holdBack ${holdBack ?? 'default'}`, () => {
+      it.each(secrets)('$kind', ({ kind, value }) => {
+        const text = `${before}${value}${after}`;
+        const expected = `${before}${maskMarker(kind)}${after}`;
+        for (let split = 0; split <= value.length; split += 1) {
+          const cut = before.length + split;
+          const out = streamed([text.slice(0, cut), text.slice(cut)], holdBack);
+          expect(out, `split at ${split}`).toBe(expected);
+        }
+      });
+    });
+  }
+});
+
+describe('createStreamMasker', () => {
+  it('emits text early when it can, and holds back only a tail', () => {
+    const stream = createStreamMasker(masker, { holdBack: 50 });
+    const first = stream.write('x'.repeat(200));
+    expect(first).toBe('x'.repeat(150));
+    expect(stream.flush()).toBe('x'.repeat(50));
+  });
+
+  it('emits an open secret masked once it grows past maxPending', () => {
+    const stream = createStreamMasker(masker, { holdBack: 64, maxPending: 256 });
+    const out = stream.write(`${'-----BEGIN PRIVATE KEY-----\n'}${'QUJD'.repeat(100)}`);
+    expect(out).toBe(maskMarker('private-key'));
+    expect(stream.flush()).toBe('');
+  });
+
+  it('matches whole-text masking for secrets in random text cut into random pieces', () => {
+    const filler = fc.string({
+      unit: fc.constantFrom('a', 'b', ' ', '\n', '-', '1', '/', ':'),
+      maxLength: 300,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(filler, fc.constantFrom(...secrets.map((secret) => secret.value))), {
+          maxLength: 8,
+        }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.integer({ min: 100, max: 2000 }),
+        (parts, cutPoints, holdBack) => {
+          const text = parts.join(' ');
+          const cuts = [...new Set(cutPoints.map((point) => point % (text.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          const pieces = [0, ...cuts].map((start, index) =>
+            text.slice(start, cuts[index] ?? text.length),
+          );
+          expect(streamed(pieces, holdBack)).toBe(masker.mask(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
