@@ -1,15 +1,20 @@
+import { checkCommand } from './guard/check-command.ts';
 import type { GuardPort } from './runner-ports.ts';
 
 /**
- * The runner's guard check. Until the guard module (runner/src/guard) exposes its verdict
- * function, every command is sent for approval: refusing is the safe default, never allowing.
+ * The runner's own guard check (runner/src/guard), run before every job whatever the app
+ * decided. Parsing happens on this host, against this --root.
  *
- * @example const decision = await createGuardPort()('Get-ChildItem', { root, cwd });
+ * @example const decision = await createGuardPort()('Get-ChildItem', { root, cwd }); // { verdict: 'allow', ... }
  */
 export function createGuardPort(): GuardPort {
-  return async () => ({
-    verdict: 'approval',
-    rule: 'guard-unavailable',
-    reason: 'the runner guard is not wired in yet; nothing runs without it',
-  });
+  return async (command, { root }) => {
+    const decision = checkCommand(command, { root });
+    return {
+      verdict: decision.verdict,
+      rule: decision.rule,
+      reason: decision.reason,
+      parsedFormSha256: decision.parsed_form_sha256,
+    };
+  };
 }

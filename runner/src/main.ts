@@ -10,6 +10,7 @@ import { findPwsh } from './pwsh/find-pwsh.ts';
 import { parseRunnerCli } from './runner-cli.ts';
 import { RunnerDaemon } from './runner-daemon.ts';
 import { createSandboxPort } from './sandbox-port.ts';
+import { createOutputMasking } from './output-masking.ts';
 import { installSignalHandlers } from './signals.ts';
 
 async function pwshVersion(path: string): Promise<string> {
@@ -66,6 +67,10 @@ async function main(argv: string[]): Promise<void> {
     execute: executeJob,
     guard: createGuardPort(),
     sandbox: createSandboxPort(),
+    transformText: createOutputMasking([
+      options.token,
+      ...(process.env['KO_RUNNER_MASK'] ?? '').split(','),
+    ]),
     logger,
     backoffBaseMs: options.backoffBaseMs,
     backoffMaxMs: options.backoffMaxMs,

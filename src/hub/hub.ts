@@ -432,7 +432,10 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     if (!job || job.runner_id !== session.runnerId) return;
     session.active.delete(jobId);
     if (code === 'RUNNER_DRAINING') session.draining = true;
-    if (code === 'RUNNER_BUSY') session.busyUntil = Date.now() + 1_000;
+    if (code === 'RUNNER_BUSY') {
+      session.busyUntil = Date.now() + 1_000;
+      setTimeout(() => this.pump(), 1_050).unref();
+    }
     let updated: Job | undefined;
     if (
       REQUEUE_REJECTIONS.has(code) &&
