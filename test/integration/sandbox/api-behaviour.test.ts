@@ -307,13 +307,11 @@ describe('the stand-in’s REST behaviour (status codes, rules, webhooks)', () =
 
   it('reverts a merged PR through GraphQL revertPullRequest: a revert branch and PR with the inverse change', async () => {
     const octokit = installationOctokit(sandbox, 'acme', { throttle: { enabled: false } });
-    const pr = sandbox
-      .as('alice')
-      .openPullRequest('acme/app', {
-        head: 'to-revert',
-        title: 'Add r.txt',
-        files: { 'docs/a.md': 'changed\n' },
-      });
+    const pr = sandbox.as('alice').openPullRequest('acme/app', {
+      head: 'to-revert',
+      title: 'Add r.txt',
+      files: { 'docs/a.md': 'changed\n' },
+    });
     await octokit.rest.pulls.merge({
       owner: 'acme',
       repo: 'app',
