@@ -90,188 +90,188 @@ describe('loadRepoConfig: valid files', () => {
 });
 
 describe('loadRepoConfig: invalid files name the field and say what to do', () => {
-  const cases: { text: string; issue: Partial<ConfigIssue> & { problem: RegExp; fix: RegExp } }[] =
-    [
-      {
-        text: 'mdoe: apply\n',
-        issue: {
-          field: 'mdoe',
-          line: 1,
-          problem: /not a known option/,
-          fix: /Did you mean `mode`/,
-        },
+  type IssueCase = Pick<ConfigIssue, 'field'> & { line?: number; problem: RegExp; fix: RegExp };
+  const cases: { text: string; issue: IssueCase }[] = [
+    {
+      text: 'mdoe: apply\n',
+      issue: {
+        field: 'mdoe',
+        line: 1,
+        problem: /not a known option/,
+        fix: /Did you mean `mode`/,
       },
-      {
-        text: 'approval:\n  requird: false\n',
-        issue: {
-          field: 'approval.requird',
-          line: 2,
-          problem: /not a known option/,
-          fix: /Did you mean `required`/,
-        },
+    },
+    {
+      text: 'approval:\n  requird: false\n',
+      issue: {
+        field: 'approval.requird',
+        line: 2,
+        problem: /not a known option/,
+        fix: /Did you mean `required`/,
       },
-      {
-        text: 'approval:\n  whatever: 1\n',
-        issue: {
-          field: 'approval.whatever',
-          line: 2,
-          problem: /not a known option/,
-          fix: /options here are: `required`, `auto_approve_synthetic`, `expiry_minutes`/,
-        },
+    },
+    {
+      text: 'approval:\n  whatever: 1\n',
+      issue: {
+        field: 'approval.whatever',
+        line: 2,
+        problem: /not a known option/,
+        fix: /options here are: `required`, `auto_approve_synthetic`, `expiry_minutes`/,
       },
-      {
-        text: 'mode: aply\n',
-        issue: {
-          field: 'mode',
-          line: 1,
-          problem: /one of `dry-run`, `apply`/,
-          fix: /Did you mean `mode: "apply"`/,
-        },
+    },
+    {
+      text: 'mode: aply\n',
+      issue: {
+        field: 'mode',
+        line: 1,
+        problem: /one of `dry-run`, `apply`/,
+        fix: /Did you mean `mode: "apply"`/,
       },
-      {
-        text: 'mode: yolo\n',
-        issue: { field: 'mode', line: 1, problem: /one of/, fix: /default is `mode: "dry-run"`/ },
+    },
+    {
+      text: 'mode: yolo\n',
+      issue: { field: 'mode', line: 1, problem: /one of/, fix: /default is `mode: "dry-run"`/ },
+    },
+    { text: 'mode: true\n', issue: { field: 'mode', problem: /one of/, fix: /Pick one/ } },
+    {
+      text: 'approval:\n  required: "no"\n',
+      issue: {
+        field: 'approval.required',
+        line: 2,
+        problem: /must be a boolean/,
+        fix: /Set it to a boolean.*default is `required: true`/,
       },
-      { text: 'mode: true\n', issue: { field: 'mode', problem: /one of/, fix: /Pick one/ } },
-      {
-        text: 'approval:\n  required: "no"\n',
-        issue: {
-          field: 'approval.required',
-          line: 2,
-          problem: /must be a boolean/,
-          fix: /Set it to a boolean.*default is `required: true`/,
-        },
+    },
+    {
+      text: 'approval:\n  expiry_minutes: 1\n',
+      issue: {
+        field: 'approval.expiry_minutes',
+        line: 2,
+        problem: /at least 5/,
+        fix: /between 5 and 10080/,
       },
-      {
-        text: 'approval:\n  expiry_minutes: 1\n',
-        issue: {
-          field: 'approval.expiry_minutes',
-          line: 2,
-          problem: /at least 5/,
-          fix: /between 5 and 10080/,
-        },
+    },
+    {
+      text: 'approval:\n  expiry_minutes: 99999\n',
+      issue: {
+        field: 'approval.expiry_minutes',
+        problem: /at most 10080/,
+        fix: /between 5 and 10080/,
       },
-      {
-        text: 'approval:\n  expiry_minutes: 99999\n',
-        issue: {
-          field: 'approval.expiry_minutes',
-          problem: /at most 10080/,
-          fix: /between 5 and 10080/,
-        },
+    },
+    {
+      text: 'approval:\n  expiry_minutes: 1.5\n',
+      issue: {
+        field: 'approval.expiry_minutes',
+        problem: /must be an integer/,
+        fix: /Set it to an integer/,
       },
-      {
-        text: 'approval:\n  expiry_minutes: 1.5\n',
-        issue: {
-          field: 'approval.expiry_minutes',
-          problem: /must be an integer/,
-          fix: /Set it to an integer/,
-        },
+    },
+    {
+      text: 'approval: yes\n',
+      issue: {
+        field: 'approval',
+        line: 1,
+        problem: /must be a mapping of options/,
+        fix: /mapping/,
       },
-      {
-        text: 'approval: yes\n',
-        issue: {
-          field: 'approval',
-          line: 1,
-          problem: /must be a mapping of options/,
-          fix: /mapping/,
-        },
+    },
+    {
+      text: 'checks:\n  required: build\n',
+      issue: { field: 'checks.required', line: 2, problem: /must be an array/, fix: /array/ },
+    },
+    {
+      text: 'checks:\n  required: [build, build]\n',
+      issue: {
+        field: 'checks.required',
+        problem: /same entry twice/,
+        fix: /Remove the duplicate/,
       },
-      {
-        text: 'checks:\n  required: build\n',
-        issue: { field: 'checks.required', line: 2, problem: /must be an array/, fix: /array/ },
+    },
+    {
+      text: 'checks:\n  required: [build, ""]\n',
+      issue: { field: 'checks.required[1]', line: 2, problem: /not valid/, fix: /check runs/ },
+    },
+    {
+      text: 'merge:\n  method: sqash\n',
+      issue: {
+        field: 'merge.method',
+        line: 2,
+        problem: /one of/,
+        fix: /Did you mean `method: "squash"`/,
       },
-      {
-        text: 'checks:\n  required: [build, build]\n',
-        issue: {
-          field: 'checks.required',
-          problem: /same entry twice/,
-          fix: /Remove the duplicate/,
-        },
+    },
+    {
+      text: 'synthetic:\n  file: ../secrets.txt\n',
+      issue: {
+        field: 'synthetic.file',
+        line: 2,
+        problem: /not valid/,
+        fix: /relative to the repository root/,
       },
-      {
-        text: 'checks:\n  required: [build, ""]\n',
-        issue: { field: 'checks.required[1]', line: 2, problem: /not valid/, fix: /check runs/ },
+    },
+    {
+      text: 'synthetic:\n  file: .github/workflows/ci.yml\n',
+      issue: { field: 'synthetic.file', problem: /not valid/, fix: /not under .github/ },
+    },
+    {
+      text: 'synthetic:\n  file: /etc/passwd\n',
+      issue: { field: 'synthetic.file', problem: /not valid/, fix: /relative/ },
+    },
+    {
+      text: 'synthetic:\n  cron: "every 10 minutes"\n',
+      issue: { field: 'synthetic.cron', line: 2, problem: /not valid/, fix: /five-field cron/ },
+    },
+    {
+      text: 'synthetic:\n  cron: "61 * * * *"\n',
+      issue: {
+        field: 'synthetic.cron',
+        line: 2,
+        problem: /not a valid cron expression/,
+        fix: /minute hour day month weekday/,
       },
-      {
-        text: 'merge:\n  method: sqash\n',
-        issue: {
-          field: 'merge.method',
-          line: 2,
-          problem: /one of/,
-          fix: /Did you mean `method: "squash"`/,
-        },
+    },
+    {
+      text: 'synthetic:\n  cron: "*/5 * * * * *"\n',
+      issue: { field: 'synthetic.cron', problem: /not valid/, fix: /five-field/ },
+    },
+    {
+      text: 'labels:\n  merge: ""\n',
+      issue: { field: 'labels.merge', problem: /not valid/, fix: /Adding this label/ },
+    },
+    {
+      text: 'comments:\n  max_parts: 0\n',
+      issue: { field: 'comments.max_parts', problem: /at least 1/, fix: /between 1 and 20/ },
+    },
+    {
+      text: 'commands:\n  allowed_bots: [renovate]\n',
+      issue: {
+        field: 'commands.allowed_bots[0]',
+        problem: /not valid/,
+        fix: /ending in `\[bot\]`/,
       },
-      {
-        text: 'synthetic:\n  file: ../secrets.txt\n',
-        issue: {
-          field: 'synthetic.file',
-          line: 2,
-          problem: /not valid/,
-          fix: /relative to the repository root/,
-        },
-      },
-      {
-        text: 'synthetic:\n  file: .github/workflows/ci.yml\n',
-        issue: { field: 'synthetic.file', problem: /not valid/, fix: /not under .github/ },
-      },
-      {
-        text: 'synthetic:\n  file: /etc/passwd\n',
-        issue: { field: 'synthetic.file', problem: /not valid/, fix: /relative/ },
-      },
-      {
-        text: 'synthetic:\n  cron: "every 10 minutes"\n',
-        issue: { field: 'synthetic.cron', line: 2, problem: /not valid/, fix: /five-field cron/ },
-      },
-      {
-        text: 'synthetic:\n  cron: "61 * * * *"\n',
-        issue: {
-          field: 'synthetic.cron',
-          line: 2,
-          problem: /not a valid cron expression/,
-          fix: /minute hour day month weekday/,
-        },
-      },
-      {
-        text: 'synthetic:\n  cron: "*/5 * * * * *"\n',
-        issue: { field: 'synthetic.cron', problem: /not valid/, fix: /five-field/ },
-      },
-      {
-        text: 'labels:\n  merge: ""\n',
-        issue: { field: 'labels.merge', problem: /not valid/, fix: /Adding this label/ },
-      },
-      {
-        text: 'comments:\n  max_parts: 0\n',
-        issue: { field: 'comments.max_parts', problem: /at least 1/, fix: /between 1 and 20/ },
-      },
-      {
-        text: 'commands:\n  allowed_bots: [renovate]\n',
-        issue: {
-          field: 'commands.allowed_bots[0]',
-          problem: /not valid/,
-          fix: /ending in `\[bot\]`/,
-        },
-      },
-      {
-        text: '- mode\n- apply\n',
-        issue: { field: '', problem: /mapping of options/, fix: /key: value/ },
-      },
-      {
-        text: 'just text\n',
-        issue: { field: '', problem: /mapping of options/, fix: /key: value/ },
-      },
-      {
-        text: 'mode: apply\nmode: dry-run\n',
-        issue: { field: '', line: 2, problem: /not valid YAML/, fix: /YAML syntax/ },
-      },
-      {
-        text: 'approval:\n\trequired: true\n',
-        issue: { field: '', line: 2, problem: /not valid YAML/, fix: /indent with spaces/ },
-      },
-      {
-        text: 'mode: [unclosed\n',
-        issue: { field: '', problem: /not valid YAML/, fix: /YAML syntax/ },
-      },
-    ];
+    },
+    {
+      text: '- mode\n- apply\n',
+      issue: { field: '', problem: /mapping of options/, fix: /key: value/ },
+    },
+    {
+      text: 'just text\n',
+      issue: { field: '', problem: /mapping of options/, fix: /key: value/ },
+    },
+    {
+      text: 'mode: apply\nmode: dry-run\n',
+      issue: { field: '', line: 2, problem: /not valid YAML/, fix: /YAML syntax/ },
+    },
+    {
+      text: 'approval:\n\trequired: true\n',
+      issue: { field: '', line: 2, problem: /not valid YAML/, fix: /indent with spaces/ },
+    },
+    {
+      text: 'mode: [unclosed\n',
+      issue: { field: '', problem: /not valid YAML/, fix: /YAML syntax/ },
+    },
+  ];
   it.each(cases)('$text', ({ text, issue }) => {
     const result = parseRepoConfig(text);
     expect(result.ok).toBe(false);
