@@ -6,7 +6,7 @@ import { createStreamMasker } from '../../telemetry/stream-masker.ts';
  * The environment variables whose values `ko mask` masks, besides the built-in secret shapes
  * (GitHub tokens, private keys, bearer tokens, JWTs, AWS keys, URL passwords).
  */
-export const MASK_SECRET_VARIABLES = [
+const MASK_SECRET_VARIABLES = [
   'WEBHOOK_SECRET',
   'GITHUB_TOKEN',
   'GH_TOKEN',
@@ -18,7 +18,7 @@ export const MASK_SECRET_VARIABLES = [
  *
  * @example secretsFromEnv({ KO_SECRETS: 'a-long-secret,another-one' }) // ['a-long-secret', 'another-one']
  */
-export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
+function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
   const listed = (env['KO_SECRETS'] ?? '').split(',').map((value) => value.trim());
   const named = MASK_SECRET_VARIABLES.map((name) => env[name] ?? '');
   // PRIVATE_KEY in .env style carries "\n" escapes; mask the real key text too.
