@@ -78,6 +78,11 @@ export async function executeJob(request: ExecRequest, options: ExecOptions): Pr
     );
   }
   log?.info({ pid, cwd, scriptPath }, 'job started');
+  const engineExit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve) => {
+      subprocess.once('exit', (code, signal) => resolve({ code, signal }));
+    },
+  );
 
   const channels: Record<OutputStreamName, OutputChannel> = {
     stdout: createOutputChannel({
@@ -118,14 +123,13 @@ export async function executeJob(request: ExecRequest, options: ExecOptions): Pr
   const onAbort = (): void => stop('cancelled');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const { code, signal } = await new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-  }>((resolve) => {
-    subprocess.once('exit', (exitCode, exitSignal) =>
-      resolve({ code: exitCode, signal: exitSignal }),
-    );
-  });
+  try {
+    options.onStart?.({ pid, scriptPath });
+  } catch (error) {
+    log?.error({ err: error }, 'onStart threw; the job runs on');
+  }
+
+  const { code, signal } = await engineExit;
   exited = true;
   clearTimeout(timeoutTimer);
   clearTimeout(graceTimer);

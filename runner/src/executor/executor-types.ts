@@ -64,6 +64,8 @@ export interface ExecOptions {
   pipeWaitMs?: number;
   /** Per-stream output cap in bytes. Default 10 MiB. */
   outputCapBytes?: number;
+  /** Called once the engine is running (its pid leads the job's process group on POSIX). */
+  onStart?: (info: { pid: number; scriptPath: string }) => void;
   /** Called with each piece of (masked) output while the command runs. */
   onOutput?: (stream: OutputStreamName, chunk: Buffer) => void;
   /** Masking hook, one transform per stream. */
