@@ -4,6 +4,7 @@ import { ExitCode } from '../../contracts/exit-codes.ts';
 import { readPackageVersion } from './read-package-version.ts';
 import { registerRunnerTokenCommand } from './commands/runner-token.ts';
 import { registerMaskCommand } from './commands/mask.ts';
+import { registerGuardCommand } from './commands/guard.ts';
 
 /** Builds the `ko` program. Each command module adds itself; main only wires. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     });
   registerRunnerTokenCommand(program);
   registerMaskCommand(program);
+  registerGuardCommand(program);
   return program;
 }
 

@@ -13,7 +13,7 @@ export interface GuardOptions {
   realpath?: boolean;
 }
 
-export type GuardEngine = 'ts' | 'pwsh';
+export type GuardEngine = 'ts' | 'pwsh' | 'both';
 
 export interface GuardDecision {
   verdict: VerdictClass;

@@ -7,6 +7,13 @@ import { emptyParsedCommand, mergeParsedCommand, type Invocation, type InvokedVi
 /** Parses nested PowerShell text; undefined means "not parsed yet" (the pwsh front end batches). */
 export type NestedPowerShellParser = (text: string, depth: number, via: InvokedVia) => ParsedCommand | undefined;
 
+/** Nested PowerShell text the caller has not parsed yet. */
+export interface PendingText {
+  text: string;
+  depth: number;
+  via: InvokedVia;
+}
+
 type Nested =
   | { kind: 'powershell'; text: string; via: InvokedVia }
   | { kind: 'cmd'; text: string }
@@ -29,10 +36,10 @@ export const MAX_NESTED_DEPTH = 8;
 export function expandNested(
   input: ParsedCommand,
   options: { parsePowerShell: NestedPowerShellParser },
-): { parsed: ParsedCommand; pending: string[] } {
+): { parsed: ParsedCommand; pending: PendingText[] } {
   const parsed = emptyParsedCommand();
   mergeParsedCommand(parsed, input);
-  const pending: string[] = [];
+  const pending: PendingText[] = [];
   const queue = [...parsed.invocations];
   while (queue.length > 0) {
     const invocation = queue.shift() as Invocation;
@@ -51,7 +58,7 @@ export function expandNested(
       } else {
         found = options.parsePowerShell(nested.text, depth, nested.via);
         if (found === undefined) {
-          pending.push(nested.text);
+          pending.push({ text: nested.text, depth, via: nested.via });
           continue;
         }
       }

@@ -36,7 +36,7 @@ export function judgeRemoveItem(invocation: Invocation): Finding[] {
   if (invocation.parameters.some((p) => ['include', 'exclude', 'filter'].includes(p.name))) {
     findings.push(deny('wildcard-delete', `${label} deletes with -Include/-Exclude/-Filter`));
   }
-  if (paths.length === 0) {
+  if (paths.length === 0 && !invocation.argv.some((a) => a.startsWith('@'))) {
     findings.push(deny('wildcard-delete', `${label} without a path deletes whatever the pipeline sends it`));
   }
   if (findings.length === 0) findings.push(approval('delete', `${label} deletes ${items.map((i) => i.item).join(', ') || 'items'}`));
