@@ -66,6 +66,14 @@ describe('webhook signature verification on the real app', () => {
     expect(response.status).toBeLessThan(500);
   });
 
+  it("writes Probot's own lines through KO's logger", () => {
+    const probotLines = raw
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => String(line['msg']).startsWith('Running Probot v14'));
+    expect(probotLines).toHaveLength(1);
+    expect(probotLines[0]).toMatchObject({ service: 'ko-app', level: 'info' });
+  });
+
   it('never writes the webhook secret to the log', () => {
     expect(raw.length).toBeGreaterThan(0);
     expect(raw.join('')).not.toContain(webhookSecret);
