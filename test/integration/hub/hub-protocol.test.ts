@@ -34,7 +34,7 @@ function tryConnect(
 }
 
 describe('upgrade authentication', () => {
-  const cases = [
+  const cases: { name: string; headers: Record<string, string> }[] = [
     { name: 'no Authorization header', headers: {} },
     {
       name: 'a token that was never issued',
