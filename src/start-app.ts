@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Probot, run, Server } from 'probot';
+import { PreconditionError } from '../contracts/errors.ts';
 import { createKoApp } from './app.ts';
 import { readPackageVersion } from './cli/read-package-version.ts';
 import type { AppOptions } from './config/read-env-options.ts';
@@ -90,7 +91,18 @@ export async function startApp(
     }),
   });
   await server.load(app);
-  const httpServer = await server.start();
+  const httpServer = await server.start().catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new PreconditionError(
+      'PORT_IN_USE',
+      `port ${options.port} on ${options.host} is already in use`,
+      {
+        hint: 'stop the other server or set PORT to a free port',
+        cause: error,
+        details: { variable: 'PORT' },
+      },
+    );
+  });
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
   return {
