@@ -18,7 +18,8 @@ export function parsedForm(parsed: ParsedCommand): string {
   return JSON.stringify({
     invocations: parsed.invocations.map((i) => ({
       name: i.name,
-      via: i.invokedVia,
+      // `& 'Remove-Item'` runs the same thing as `Remove-Item`: the call operator is spelling.
+      via: i.invokedVia === 'call-operator' ? 'direct' : i.invokedVia,
       depth: i.depth,
       parameters: i.knownCmdlet ? i.parameters.map((p) => [p.name, value(p.value)]) : undefined,
       argv: i.knownCmdlet ? undefined : i.argv,

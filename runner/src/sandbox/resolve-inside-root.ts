@@ -75,8 +75,9 @@ function walkPhysically(start: string, segments: string[]): { path: string } | S
 }
 
 function resolveWindows(root: string, p: string, candidate: string, cwd: string, useDisk: boolean): SandboxVerdict {
+  if (!/^([a-z]:[\\/]|[\\/]{2}[^\\/])/i.test(root) || !/^([a-z]:[\\/]|[\\/]{2}[^\\/])/i.test(cwd)) throw notAbsolute(root);
   const rootParts = normalizeWindowsPath(root, root);
-  if ('inside' in rootParts || !/^([a-z]:|\\\\)/i.test(root.replace(/\//g, '\\'))) throw notAbsolute(root);
+  if ('inside' in rootParts) throw notAbsolute(root);
   let rootPath = joinWindowsPath(rootParts);
   const parts = normalizeWindowsPath(p, cwd);
   if ('inside' in parts) return parts;
