@@ -200,13 +200,16 @@ export class Assembler {
   }
 
   /**
-   * The seq numbers to re-request, ascending. With the total unknown (a live stream still
-   * running), only the gaps below the highest seq seen.
+   * The seq numbers to re-request, ascending, at most `limit` of them (a chunk.nack holds up to
+   * 10,000). With the total unknown (a live stream still running), only the gaps below the
+   * highest seq seen.
    */
-  missing(): number[] {
+  missing(limit = Number.POSITIVE_INFINITY): number[] {
     const end = this.#expected ? this.#expected.total : this.#highestSeq + 1;
     const gaps: number[] = [];
-    for (let seq = 0; seq < end; seq++) if (!this.#held.has(seq)) gaps.push(seq);
+    for (let seq = 0; seq < end && gaps.length < limit; seq++) {
+      if (!this.#held.has(seq)) gaps.push(seq);
+    }
     return gaps;
   }
 

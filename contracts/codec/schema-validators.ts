@@ -36,8 +36,8 @@ function compileAll(mode: ValidationMode): ValidatorSet {
     allowUnionTypes: true,
     removeAdditional: mode === 'tolerant',
   });
-  // ajv-formats is CommonJS; under NodeNext its default import is the plugin at runtime.
-  (addFormats as unknown as (a: Ajv, f: string[]) => Ajv)(ajv, ['date-time']);
+  // ajv-formats is CommonJS: Node hands over module.exports, whose .default is the plugin too.
+  addFormats.default(ajv, ['date-time']);
   for (const schema of loadSchemas()) ajv.addSchema(schema);
   const set: ValidatorSet = new Map();
   for (const type of MESSAGE_TYPES) {

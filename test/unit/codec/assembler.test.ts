@@ -156,6 +156,7 @@ describe('Assembler refusals', () => {
     assembler.add(chunk(0));
     assembler.add(chunk(2));
     expect(assembler.missing()).toEqual([1, 3]);
+    expect(assembler.missing(1)).toEqual([1]);
     expect(assembler.isComplete()).toBe(false);
     expect(codeOf(() => assembler.assemble())).toBe('KO_TRANSFER_INCOMPLETE');
     assembler.add(chunk(3));
