@@ -187,6 +187,8 @@ export interface RepoState {
   ci: CiConfig | null;
   /** checks that must pass before a merge (a stand-in for branch protection) */
   requiredChecks: string[];
+  /** GETs of a PR left that answer `mergeable: null` (GitHub still computing) */
+  mergeabilityPending?: number;
 }
 
 export interface InstallationState {

@@ -70,7 +70,12 @@ export function addPullRoutes(router: Router<RequestContext>): void {
 
   router.add('GET', `${base}/:number`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
-    return json(200, pullRequest(ctx.sb, repo, findPull(repo, req.params.number ?? '')));
+    const shaped = pullRequest(ctx.sb, repo, findPull(repo, req.params.number ?? ''));
+    if (shaped.state === 'open' && (repo.mergeabilityPending ?? 0) > 0) {
+      repo.mergeabilityPending = (repo.mergeabilityPending ?? 0) - 1;
+      Object.assign(shaped, { mergeable: null, rebaseable: null, mergeable_state: 'unknown' });
+    }
+    return json(200, shaped);
   });
 
   router.add('PATCH', `${base}/:number`, auth, (req, ctx) => {

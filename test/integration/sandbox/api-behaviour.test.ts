@@ -208,6 +208,13 @@ describe('the stand-in’s REST behaviour (status codes, rules, webhooks)', () =
     expect((await api('GET', `${R}/pulls/${clean.number}/merge`)).status).toBe(204);
     expect((await api('PUT', `${R}/pulls/${clean.number}/merge`, {})).status).toBe(405);
     sandbox.setRequiredChecks('acme/app', []);
+
+    sandbox.mergeabilityPending('acme/app', 1);
+    const computing = (await api('GET', `${R}/pulls/${conflicted.number}`)).body;
+    expect([computing.mergeable, computing.mergeable_state]).toEqual([null, 'unknown']);
+    expect((await api('GET', `${R}/pulls/${conflicted.number}`)).body.mergeable_state).toBe(
+      'dirty',
+    );
   });
 
   it('rebase-merges by replaying each commit', async () => {
