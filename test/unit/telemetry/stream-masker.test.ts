@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMasker, maskMarker } from '../../../src/telemetry/mask.ts';
@@ -52,6 +53,20 @@ describe('createStreamMasker', () => {
     expect(first).toBe('x'.repeat(150));
     expect(stream.flush()).toBe('x'.repeat(50));
   });
+
+  it.each([16, 64, 500])(
+    'masks a real 4096-bit private key arriving in %i-character pieces',
+    (size) => {
+      const realKey = generateKeyPairSync('rsa', { modulusLength: 4096 })
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString();
+      const text = `$ cat key.pem\n${realKey}$ echo done\n`;
+      const pieces = Array.from({ length: Math.ceil(text.length / size) }, (_, index) =>
+        text.slice(index * size, (index + 1) * size),
+      );
+      expect(streamed(pieces)).toBe(`$ cat key.pem\n${maskMarker('private-key')}\n$ echo done\n`);
+    },
+  );
 
   it('emits an open secret masked once it grows past maxPending', () => {
     const stream = createStreamMasker(masker, { holdBack: 64, maxPending: 256 });
