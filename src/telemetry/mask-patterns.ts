@@ -25,7 +25,7 @@ export const MASK_PATTERNS: readonly MaskPattern[] = [
     // https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
     kind: 'github-token',
     anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
-    regex: /\b(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})\b/g,
+    regex: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g,
   },
   {
     // A whole block, or (truncated output, a stream cut) the header and the base64 that follows.
