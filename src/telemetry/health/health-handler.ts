@@ -8,6 +8,10 @@ import type { CheckResult, ReadinessRegistry } from './readiness-registry.ts';
 /** The three probes; /healthz and /readyz run the readiness checks, /livez only says "alive". */
 export const HEALTH_PATHS = ['/healthz', '/readyz', '/livez'] as const;
 
+function isHealthPath(path: string): path is (typeof HEALTH_PATHS)[number] {
+  return (HEALTH_PATHS as readonly string[]).includes(path);
+}
+
 export interface HealthBody {
   status: 'ok' | 'fail';
   version: string;
@@ -35,9 +39,8 @@ export interface HealthHandlerOptions {
 export function createHealthHandler(options: HealthHandlerOptions) {
   const startedAt = options.startedAt ?? performance.now();
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = (req.url ?? '').split('?')[0] as (typeof HEALTH_PATHS)[number];
-    if (!HEALTH_PATHS.includes(path) || (req.method !== 'GET' && req.method !== 'HEAD'))
-      return false;
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (!isHealthPath(path) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     const began = performance.now();
     const ids = requestIds(req.headers, `${req.method} ${path}`);
     const checks = path === '/livez' ? undefined : await options.readiness.runChecks();
