@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { PreconditionError } from '../../../contracts/errors.ts';
 import { checkCommand, type GuardDecision, type GuardOptions } from '../../../runner/src/guard/check-command.ts';
@@ -37,10 +37,12 @@ function assertOneOf<T extends string>(value: string, allowed: readonly T[], fla
  */
 export async function runGuardCheck(text: string, options: GuardCheckOptions): Promise<GuardDecision> {
   assertOneOf(options.engine, ENGINES, '--engine');
-  const guardOptions: GuardOptions & { pwshPath?: string } = { root: resolve(options.root) };
+  const guardOptions: GuardOptions & { pwshPath?: string } = { root: path.resolve(options.root) };
   if (options.platform !== undefined) {
     assertOneOf(options.platform, PLATFORMS, '--platform');
     guardOptions.platform = options.platform;
+    // A Windows root named on another host (`--root C:\repo`) is kept as written.
+    if (options.platform === 'win32') guardOptions.root = path.win32.resolve(options.root);
   }
   if (options.pwsh !== undefined) guardOptions.pwshPath = options.pwsh;
   if (options.engine === 'ts') return checkCommand(text, guardOptions);
