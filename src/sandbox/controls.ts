@@ -27,7 +27,7 @@ export interface SeedRepoOptions {
   requiredChecks?: string[];
 }
 
-export interface ControlDeps {
+interface ControlDeps {
   sb: SandboxContext;
   faults: FaultInjector;
   sender: WebhookSender;

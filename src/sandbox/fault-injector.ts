@@ -12,7 +12,7 @@ interface Armed {
 }
 
 /** What happens to the next webhook deliveries. */
-export type DeliveryFault = 'drop' | 'duplicate';
+type DeliveryFault = 'drop' | 'duplicate';
 
 /**
  * Holds the faults a test arms: the next N requests (optionally only matching ones) fail in a

@@ -32,7 +32,7 @@ export function writeBlob(repo: RepoState, bytes: Buffer): GitBlob {
 }
 
 /** Stores one tree level (entries sorted the way git sorts them). */
-export function writeTree(repo: RepoState, entries: TreeEntry[]): GitTree {
+function writeTree(repo: RepoState, entries: TreeEntry[]): GitTree {
   const sorted = [...entries].sort((a, b) => byteCompare(sortKey(a), sortKey(b)));
   const body = Buffer.concat(
     sorted.map((e) =>
@@ -166,7 +166,7 @@ export function mergeBase(repo: RepoState, a: string, b: string): string | undef
 }
 
 /** Result of a file-level three-way merge: the merged files, or the paths changed on both sides. */
-export interface MergeResult {
+interface MergeResult {
   files: FlatTree;
   conflicts: string[];
 }
@@ -205,7 +205,7 @@ export function commitFiles(repo: RepoState, sha: string | undefined): FlatTree 
 }
 
 /** One changed path between two flat trees. */
-export interface FileChange {
+interface FileChange {
   filename: string;
   status: 'added' | 'removed' | 'modified';
   sha: string;

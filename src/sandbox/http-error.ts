@@ -1,7 +1,7 @@
 const DOCS = 'https://docs.github.com/enterprise-server@3.19/rest';
 
 /** One entry of a 422 "Validation Failed" answer, as GitHub spells it. */
-export interface ValidationIssue {
+interface ValidationIssue {
   resource: string;
   field: string;
   code: 'missing' | 'missing_field' | 'invalid' | 'already_exists' | 'unprocessable' | 'custom';

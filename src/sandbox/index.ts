@@ -3,4 +3,4 @@ export { startGitHubSandbox, GitHubSandbox, type GitHubSandboxOptions } from './
 export type { SeedRepoOptions } from './controls.ts';
 export type { FileChanges, UserActions } from './user-actions.ts';
 export type { CiConfig, CiCheck, DeliveryState, Permission } from './state.ts';
-export { signPayload, verifySignature } from './webhook-signature.ts';
+export { verifySignature } from './webhook-signature.ts';

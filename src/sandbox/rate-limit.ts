@@ -1,5 +1,5 @@
 /** GitHub's default hourly budget for an installation token (REST "core" resource). */
-export const CORE_LIMIT = 5000;
+const CORE_LIMIT = 5000;
 const WINDOW_MS = 60 * 60 * 1000;
 
 interface Bucket {

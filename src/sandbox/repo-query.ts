@@ -10,7 +10,7 @@ export function findRepo(state: SandboxState, owner: string, name: string): Repo
 }
 
 /** The full ref name for a branch name, `heads/x` or `refs/heads/x`. */
-export function fullRefName(ref: string): string {
+function fullRefName(ref: string): string {
   if (ref.startsWith('refs/')) return ref;
   if (ref.startsWith('heads/') || ref.startsWith('tags/')) return `refs/${ref}`;
   return `refs/heads/${ref}`;

@@ -25,13 +25,13 @@ interface CompiledRoute<C> {
 }
 
 /** How a route is authenticated: an app JWT, an installation token, or nothing. */
-export type RouteAuth = 'jwt' | 'installation' | 'none';
+type RouteAuth = 'jwt' | 'installation' | 'none';
 
-export interface RouteMeta {
+interface RouteMeta {
   auth: RouteAuth;
 }
 
-export interface RouteMatch<C> {
+interface RouteMatch<C> {
   route: CompiledRoute<C>;
   params: Record<string, string>;
 }

@@ -13,7 +13,7 @@ import { appBotLogin } from './state.ts';
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
 const DOCS = 'https://docs.github.com/enterprise-server@3.19/rest';
 
-export interface HandlerDeps {
+interface HandlerDeps {
   sb: SandboxContext;
   router: Router<RequestContext>;
   faults: FaultInjector;

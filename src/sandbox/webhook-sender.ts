@@ -7,14 +7,14 @@ import { nextId } from './state.ts';
 import { signPayload } from './webhook-signature.ts';
 
 /** Where webhooks go; without a url nothing is sent or recorded. */
-export interface WebhookTarget {
+interface WebhookTarget {
   url: string | undefined;
   secret: string;
 }
 
 /** GitHub waits 10 s for a webhook answer, then records a timeout. */
 const DELIVERY_TIMEOUT_MS = 10_000;
-export const HOOK_ID = 1;
+const HOOK_ID = 1;
 
 /**
  * Sends webhooks one at a time, in the order they happened, signs each body, and records every

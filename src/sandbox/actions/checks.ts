@@ -13,10 +13,10 @@ import type {
 import { nextId } from '../state.ts';
 
 /** GitHub's limits on requested_action buttons (docs: "Check runs and requested actions"). */
-export const ACTION_LIMITS = { maxActions: 3, label: 20, description: 40, identifier: 20 } as const;
+const ACTION_LIMITS = { maxActions: 3, label: 20, description: 40, identifier: 20 } as const;
 
 /** Throws a 422 naming the field when `actions` break GitHub's limits. */
-export function validateActions(actions: unknown): CheckAction[] {
+function validateActions(actions: unknown): CheckAction[] {
   if (actions === undefined) return [];
   if (!Array.isArray(actions)) throw invalid('CheckRun', 'actions', 'actions must be an array');
   if (actions.length > ACTION_LIMITS.maxActions)

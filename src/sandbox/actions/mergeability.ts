@@ -3,7 +3,7 @@ import { checkOutcome, latestRuns, latestStatuses } from '../repo-query.ts';
 import type { IssueState, PullExtra, RepoState } from '../state.ts';
 
 /** Whether and how a pull request could merge now, as GitHub's `mergeable` fields say it. */
-export interface Mergeability {
+interface Mergeability {
   mergeable: boolean | null;
   state: 'clean' | 'dirty' | 'blocked' | 'unstable' | 'draft' | 'unknown' | 'behind';
   conflicts: string[];

@@ -2,7 +2,7 @@ import { ancestors, commitFiles, diffTrees, getBlob, mergeBase } from '../git-ob
 import type { PullExtra, RepoState } from '../state.ts';
 
 /** One file a pull request changes, with line counts. */
-export interface PullFile {
+interface PullFile {
   filename: string;
   status: 'added' | 'removed' | 'modified';
   sha: string;

@@ -11,7 +11,7 @@ import { setRef } from './refs.ts';
 
 type Pull = IssueState & { pull: PullExtra };
 
-export interface OpenPullInput {
+interface OpenPullInput {
   head: string;
   base: string;
   title: string;
@@ -92,7 +92,7 @@ export function openPull(
   return issue;
 }
 
-export interface UpdatePullInput {
+interface UpdatePullInput {
   title?: string;
   body?: string | null;
   state?: 'open' | 'closed';

@@ -22,7 +22,7 @@ import type { Permission, RepoState } from '../state.ts';
 import { bodyOf, json, optionalString, repoFor, requireString } from './common.ts';
 
 /** A login's permission: set by the test, `admin` for the owner, `read` on public repos, else `none`. */
-export function permissionOf(repo: RepoState, login: string): Permission {
+function permissionOf(repo: RepoState, login: string): Permission {
   const set = repo.permissions[login];
   if (set) return set;
   if (login.toLowerCase() === repo.owner.toLowerCase()) return 'admin';

@@ -14,7 +14,7 @@ export const APP_PERMISSIONS: Record<string, string> = {
   statuses: 'write',
 };
 
-export const APP_EVENTS = [
+const APP_EVENTS = [
   'check_run',
   'check_suite',
   'issue_comment',

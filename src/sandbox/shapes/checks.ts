@@ -11,11 +11,7 @@ function appOf(sb: SandboxContext, appId: number): AppState {
 }
 
 /** The open pull requests whose head is `sha`, in the short form check payloads carry. */
-export function pullRefsFor(
-  sb: SandboxContext,
-  repo: RepoState,
-  sha: string,
-): Record<string, unknown>[] {
+function pullRefsFor(sb: SandboxContext, repo: RepoState, sha: string): Record<string, unknown>[] {
   const full = `${repo.owner}/${repo.name}`;
   const repoRef = { id: repo.id, url: `${sb.apiUrl}/repos/${full}`, name: repo.name };
   return Object.values(repo.issues)

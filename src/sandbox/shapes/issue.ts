@@ -33,7 +33,7 @@ export function issueLabels(
 }
 
 /** The reactions summary GitHub puts on issues and comments. */
-export function reactionRollup(url: string, reactions: ReactionState[]): Record<string, unknown> {
+function reactionRollup(url: string, reactions: ReactionState[]): Record<string, unknown> {
   const count = (c: string): number => reactions.filter((r) => r.content === c).length;
   return {
     url,
