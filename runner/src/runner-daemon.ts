@@ -154,6 +154,7 @@ export class RunnerDaemon {
   }
 
   async stop(): Promise<void> {
+    this.#draining = true; // from here every request is refused, so a clean close leaves nothing half-taken
     clearInterval(this.#retryTimer);
     for (const job of this.#running.values()) job.abort.abort(new Error('runner stopping'));
     await Promise.allSettled([...this.#running.values()].map((j) => j.done));

@@ -170,7 +170,7 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     });
     ws.on('close', (code, reason) => {
       log.info({ code, reason: reason.toString() }, 'runner disconnected');
-      void this.#onClose(session);
+      void this.#onClose(session, code);
     });
   }
 
@@ -347,15 +347,28 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     }
   }
 
-  async #onClose(session: RunnerSession): Promise<void> {
+  async #onClose(session: RunnerSession, code: number): Promise<void> {
     if (this.#sessions.get(session.runnerId) !== session) return;
     this.#sessions.delete(session.runnerId);
     const until = new Date(Date.now() + this.options.leaseMs).toISOString();
     for (const jobId of session.active) {
-      const job = await this.queue.transition(jobId, ['dispatched', 'running'], {
+      const job = await this.queue.get(jobId);
+      if (code === 1000 && job?.state === 'dispatched') {
+        // A runner closes cleanly only after draining, and a draining runner accepts nothing:
+        // a job it never accepted did not run there.
+        await this.#requeueOrEnd(
+          job,
+          ['dispatched'],
+          'cancelled',
+          { code: 'RUNNER_STOPPED', message: 'the runner stopped before accepting the job' },
+          true,
+        );
+        continue;
+      }
+      const updated = await this.queue.transition(jobId, ['dispatched', 'running'], {
         lease_expires_at: until,
       });
-      if (job) this.emit('job', job);
+      if (updated) this.emit('job', updated);
     }
   }
 
