@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ExecChunkBody } from '../ko-v1/generated/ko-v1.ts';
 import { base64Length } from './limits.ts';
 import { KoProtocolError } from './protocol-error.ts';
@@ -25,7 +24,15 @@ interface HeldChunk {
   size: number;
   sha256: string;
   data: Buffer;
+  /** True when `data` is a view into the preallocated whole. */
+  inPlace: boolean;
 }
+
+/**
+ * Wholes up to this size are preallocated once their size is known, and chunks are decoded
+ * straight into place: no buffer per chunk and no final copy.
+ */
+const PREALLOCATE_MAX_BYTES = 256 * 1024 * 1024;
 
 export type AddOutcome = 'added' | 'duplicate';
 
@@ -45,6 +52,7 @@ export class Assembler {
   readonly #maxChunkBytes: number;
   readonly #held = new Map<number, HeldChunk>();
   #expected: TransferExpectation | undefined;
+  #whole: Buffer | undefined;
   #heldBytes = 0;
   #highestSeq = -1;
 
@@ -80,9 +88,9 @@ export class Assembler {
         chunk,
       );
     }
-    const data = Buffer.from(chunk.data, 'base64');
     const existing = this.#held.get(chunk.seq);
     if (existing) {
+      const data = Buffer.from(chunk.data, 'base64');
       const same =
         existing.sha256 === chunk.sha256 &&
         existing.offset === chunk.offset &&
@@ -102,11 +110,10 @@ export class Assembler {
       this.#learnTotal(chunk);
       return 'duplicate';
     }
-    this.#checkOwnHash(chunk, data);
     this.#learnTotal(chunk);
     this.#checkPlace(chunk);
     this.#checkNeighbours(chunk);
-    if (this.#heldBytes + data.length > this.#maxBytes) {
+    if (this.#heldBytes + chunk.size > this.#maxBytes) {
       throw this.#error(
         'KO_TRANSFER_TOO_LARGE',
         `transfer grows past ${this.#maxBytes} bytes`,
@@ -117,11 +124,14 @@ export class Assembler {
         },
       );
     }
+    const { data, inPlace } = this.#decode(chunk);
+    this.#checkOwnHash(chunk, data);
     this.#held.set(chunk.seq, {
       offset: chunk.offset,
       size: chunk.size,
       sha256: chunk.sha256,
       data,
+      inPlace,
     });
     this.#heldBytes += data.length;
     this.#highestSeq = Math.max(this.#highestSeq, chunk.seq);
@@ -197,6 +207,10 @@ export class Assembler {
       );
     }
     this.#expected = { ...expectation };
+    if (expectation.wholeSize <= PREALLOCATE_MAX_BYTES) {
+      // Unsafe is fine: assemble() returns it only once contiguous chunks cover every byte.
+      this.#whole = Buffer.allocUnsafe(expectation.wholeSize);
+    }
   }
 
   /**
@@ -234,8 +248,8 @@ export class Assembler {
         },
       );
     }
+    const whole = this.#whole;
     const parts: Buffer[] = [];
-    const hash = createHash('sha256');
     let offset = 0;
     for (let seq = 0; seq < expected.total; seq++) {
       const held = this.#held.get(seq) as HeldChunk;
@@ -246,10 +260,12 @@ export class Assembler {
         );
       }
       offset += held.size;
-      hash.update(held.data);
-      parts.push(held.data);
+      if (!whole) parts.push(held.data);
+      else if (!held.inPlace) held.data.copy(whole, held.offset);
     }
-    const sha256 = hash.digest('hex');
+    const assembled = whole ?? Buffer.concat(parts, offset);
+    const sha256 =
+      offset === expected.wholeSize ? sha256Hex(assembled) : '(not computed: the size differs)';
     if (offset !== expected.wholeSize || sha256 !== expected.wholeSha256) {
       throw this.#error(
         'KO_TRANSFER_HASH_MISMATCH',
@@ -266,7 +282,22 @@ export class Assembler {
         },
       );
     }
-    return Buffer.concat(parts, offset);
+    return assembled;
+  }
+
+  /**
+   * Decodes a chunk's base64, into its place in the preallocated whole when there is one. The
+   * placement checks ran first, so only a chunk with inconsistent offsets (which fails the
+   * transfer anyway) could write over another chunk's bytes, and the whole hash catches that.
+   */
+  #decode(chunk: ExecChunkBody): { data: Buffer; inPlace: boolean } {
+    const whole = this.#whole;
+    if (!whole || Buffer.byteLength(chunk.data, 'base64') !== chunk.size) {
+      return { data: Buffer.from(chunk.data, 'base64'), inPlace: false };
+    }
+    const region = whole.subarray(chunk.offset, chunk.offset + chunk.size);
+    const written = region.write(chunk.data, 'base64');
+    return { data: region.subarray(0, written), inPlace: true };
   }
 
   #checkTransfer(chunk: ExecChunkBody): void {

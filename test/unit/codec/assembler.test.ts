@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   Assembler,
+  ChunkStreamer,
   KoProtocolError,
   splitIntoChunks,
   type ExecChunkBody,
@@ -214,5 +215,23 @@ describe('Assembler refusals', () => {
       expect((error as KoProtocolError).exitClass).toBe('TRANSIENT');
     }
     expect.assertions(2);
+  });
+});
+
+describe('Assembler with a live stream', () => {
+  it('holds chunks that came before the total was known and merges them with later ones', () => {
+    const streamer = new ChunkStreamer({ transferId: 'j.stdout', stream: 'stdout', chunkSize: 5 });
+    const payload = Buffer.from('live output, line one\nline two\n');
+    const chunks = [...streamer.write(payload.subarray(0, 17)), ...streamer.flush()];
+    chunks.push(...streamer.write(payload.subarray(17)), streamer.end());
+    const assembler = new Assembler();
+    assembler.add(chunks[3] as ExecChunkBody);
+    assembler.add(chunks[0] as ExecChunkBody);
+    expect(assembler.total).toBeUndefined();
+    expect(assembler.missing()).toEqual([1, 2]);
+    const totals = streamer.totals();
+    assembler.expect({ total: totals.chunks, wholeSha256: totals.sha256, wholeSize: totals.bytes });
+    for (const chunk of chunks.slice(1)) assembler.add(chunk);
+    expect(assembler.assemble().equals(payload)).toBe(true);
   });
 });
