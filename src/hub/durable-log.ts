@@ -2,13 +2,13 @@ import {
   closeSync,
   existsSync,
   fdatasync,
+  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
   write,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDirSync } from './atomic-write.ts';
 
 interface Pending {
   line: string;
@@ -96,5 +96,18 @@ async function writeAll(fd: number, buffer: Buffer): Promise<void> {
     offset += await new Promise<number>((res, rej) =>
       write(fd, buffer, offset, buffer.length - offset, null, (e, n) => (e ? rej(e) : res(n))),
     );
+  }
+}
+
+/** fsyncs a folder so a new file in it survives a crash (Windows cannot open folders: NTFS journals it). */
+function fsyncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not supported on this platform
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PreconditionError } from '../../contracts/errors.ts';
-import { writeFileAtomicSync } from './atomic-write.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
 import { DurableLog } from './durable-log.ts';
 import {
   TERMINAL_STATES,
@@ -65,7 +65,7 @@ export class FileJobQueue implements JobQueue {
       if (record?.t === 'put' && record.job?.id) jobs.set(record.job.id, record.job);
     if (records.length > jobs.size * 2 + 256) {
       // Compact: one record per job, written atomically, before the log is reopened for append.
-      writeFileAtomicSync(
+      await writeFileAtomic(
         path,
         [...jobs.values()].map((job) => `${JSON.stringify({ t: 'put', job })}\n`).join(''),
       );

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ConflictError, PreconditionError } from '../../contracts/errors.ts';
-import { writeFileAtomicSync } from './atomic-write.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
 
 /** Prefix of every runner token, so a leaked one is recognisable (secret scanners, logs). */
 export const RUNNER_TOKEN_PREFIX = 'kor_';
@@ -39,7 +40,7 @@ function sha256Hex(value: string): string {
  *
  * @example
  * const tokens = new RunnerTokenStore('.ko/runner-tokens.json');
- * const { token } = tokens.create({ name: 'build-01', labels: ['windows', 'ps7'] });
+ * const { token } = await tokens.create({ name: 'build-01', labels: ['windows', 'ps7'] });
  * tokens.verify(token)?.name; // 'build-01'
  */
 export class RunnerTokenStore {
@@ -56,7 +57,11 @@ export class RunnerTokenStore {
   }
 
   /** Creates a token; the returned `token` string is the only copy there will ever be. */
-  create(input: { name: string; labels?: string[]; now?: Date }): CreatedRunnerToken {
+  async create(input: {
+    name: string;
+    labels?: string[];
+    now?: Date;
+  }): Promise<CreatedRunnerToken> {
     const name = input.name.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
       throw new PreconditionError(
@@ -88,7 +93,7 @@ export class RunnerTokenStore {
       revoked_at: null,
     };
     doc.tokens.push(record);
-    this.#write(doc);
+    await this.#write(doc);
     return { record, token };
   }
 
@@ -98,7 +103,7 @@ export class RunnerTokenStore {
   }
 
   /** Revokes by id; revoking twice is a no-op that returns the record. */
-  revoke(id: string, now: Date = new Date()): RunnerTokenRecord {
+  async revoke(id: string, now: Date = new Date()): Promise<RunnerTokenRecord> {
     const doc = this.#read();
     const record = doc.tokens.find((t) => t.id === id);
     if (!record) {
@@ -108,7 +113,7 @@ export class RunnerTokenStore {
     }
     if (record.revoked_at === null) {
       record.revoked_at = now.toISOString();
-      this.#write(doc);
+      await this.#write(doc);
     }
     return { ...record };
   }
@@ -140,8 +145,10 @@ export class RunnerTokenStore {
     return structuredClone(parsed);
   }
 
-  #write(doc: TokenFile): void {
-    writeFileAtomicSync(this.#file, `${JSON.stringify(doc, null, 2)}\n`);
+  async #write(doc: TokenFile): Promise<void> {
+    mkdirSync(dirname(this.#file), { recursive: true });
+    // The store's writer: unique temp, fsync, rename (with retry on Windows), fsync the folder.
+    await writeFileAtomic(this.#file, `${JSON.stringify(doc, null, 2)}\n`);
     this.#cache = undefined;
   }
 }

@@ -30,8 +30,8 @@ export function registerRunnerTokenCommand(program: Command): void {
     .requiredOption('--name <name>', 'runner name')
     .option('--labels <labels>', 'comma-separated labels, e.g. windows,ps7', '')
     .option('--json', 'print JSON')
-    .action((opts: { name: string; labels: string; json?: boolean }) => {
-      const created = openStore().create({ name: opts.name, labels: opts.labels.split(',') });
+    .action(async (opts: { name: string; labels: string; json?: boolean }) => {
+      const created = await openStore().create({ name: opts.name, labels: opts.labels.split(',') });
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify({ ...publicView(created.record), token: created.token })}\n`,
@@ -68,8 +68,8 @@ export function registerRunnerTokenCommand(program: Command): void {
       'revoke a runner token; a connected runner using it is refused at its next connect',
     )
     .argument('<id>', 'token id (from list)')
-    .action((id: string) => {
-      const record = openStore().revoke(id);
+    .action(async (id: string) => {
+      const record = await openStore().revoke(id);
       process.stdout.write(`revoked ${record.id} (${record.name}) at ${record.revoked_at}\n`);
     });
 }

@@ -25,7 +25,7 @@ export interface HubFixture {
   url: string;
   dataDir: string;
   api: (path: string, init?: RequestInit) => Promise<Response>;
-  token: (name: string, labels?: string[]) => string;
+  token: (name: string, labels?: string[]) => Promise<string>;
   /** Closes the hub only (the data dir stays, for restart tests). */
   closeHub: () => Promise<void>;
   /** Attaches a new hub to the same server and data dir. */
@@ -68,8 +68,8 @@ export async function startHub(options: Partial<HubOptions> = {}): Promise<HubFi
           ...(init.headers ?? {}),
         },
       }),
-    token: (name: string, labels: string[] = []) =>
-      fixture.hub.tokens.create({ name, labels }).token,
+    token: async (name: string, labels: string[] = []) =>
+      (await fixture.hub.tokens.create({ name, labels })).token,
     closeHub: () => fixture.hub.close(),
     restartHub: async (o: Partial<HubOptions> = {}) => {
       fixture.hub = await make(o);

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 describe('dispatch, output, result, ack', () => {
   it('runs the whole round: request → accepted → chunks → result → ack, output kept on disk', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('r1'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('r1'));
     const { job } = await f.hub.submit({
       script: 'Write-Output hi',
       apply: true,
@@ -54,7 +54,7 @@ describe('dispatch, output, result, ack', () => {
   });
 
   it('re-requests lost chunks with chunk.nack and completes once they arrive', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('lossy'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('lossy'));
     const { job } = await f.hub.submit({ script: 'x' });
     await runner.next('exec.request');
     const stdout = 'abcdefghijklmnopqrstuvwxyz'.repeat(4); // 104 bytes: 7 chunks of 16
@@ -81,7 +81,7 @@ describe('dispatch, output, result, ack', () => {
   it('drops the hub-side chunks through the test hook and still ends with every byte', async () => {
     let dropped = 0;
     f.hub.dropChunk = (body) => body.stream === 'stdout' && body.seq % 2 === 0 && dropped++ < 3;
-    const runner = await ScriptedRunner.connect(f.url, f.token('hook'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('hook'));
     const { job } = await f.hub.submit({ script: 'x' });
     await runner.next('exec.request');
     const stdout = '0123456789'.repeat(10);
@@ -98,7 +98,7 @@ describe('dispatch, output, result, ack', () => {
   });
 
   it('refetches a stream whose assembled sha256 does not match the result', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('corrupt'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('corrupt'));
     const { job } = await f.hub.submit({ script: 'x' });
     await runner.next('exec.request');
     const good = pretendOutput(job.id, { stdout: 'the real output, 32 bytes long!\n' });
@@ -118,7 +118,7 @@ describe('dispatch, output, result, ack', () => {
   });
 
   it('applies a result at most once: a repeat is acked as a duplicate and changes nothing', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('dup'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('dup'));
     const { job } = await f.hub.submit({ script: 'x' });
     await runner.next('exec.request');
     const { result } = playJob(runner, job.id, { stdout: 'once' });
@@ -154,7 +154,7 @@ describe('dispatch, output, result, ack', () => {
   });
 
   it('records a rejection with the guard verdict, and requeues on RUNNER_BUSY', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('picky'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('picky'));
     const { job } = await f.hub.submit({ script: 'Remove-Item -Recurse /' });
     await runner.next('exec.request');
     runner.send(
@@ -185,10 +185,10 @@ describe('dispatch, output, result, ack', () => {
 
 describe('matching and scheduling', () => {
   it('sends a job only to a runner with the labels and capabilities it needs', async () => {
-    const linux = await ScriptedRunner.connect(f.url, f.token('linux-box', ['linux']), {
+    const linux = await ScriptedRunner.connect(f.url, await f.token('linux-box', ['linux']), {
       capabilities: ['pwsh7'],
     });
-    const windows = await ScriptedRunner.connect(f.url, f.token('win-box', ['windows']), {
+    const windows = await ScriptedRunner.connect(f.url, await f.token('win-box', ['windows']), {
       capabilities: ['pwsh7', 'git'],
     });
     const { job } = await f.hub.submit({
@@ -211,7 +211,9 @@ describe('matching and scheduling', () => {
     const low = (await f.hub.submit({ script: 'low', priority: 1 })).job;
     const oldHigh = (await f.hub.submit({ script: 'old-high', priority: 8 })).job;
     const newHigh = (await f.hub.submit({ script: 'new-high', priority: 8 })).job;
-    const runner = await ScriptedRunner.connect(f.url, f.token('two-slots'), { concurrency: 2 });
+    const runner = await ScriptedRunner.connect(f.url, await f.token('two-slots'), {
+      concurrency: 2,
+    });
     const first = await runner.next('exec.request');
     const second = await runner.next('exec.request');
     expect([first.body.job_id, second.body.job_id]).toEqual([oldHigh.id, newHigh.id]);
@@ -226,7 +228,7 @@ describe('matching and scheduling', () => {
 
 describe('runner drop, resume and lease', () => {
   it('resumes delivery when the runner comes back with the job in hello', async () => {
-    const token = f.token('flaky');
+    const token = await f.token('flaky');
     const first = await ScriptedRunner.connect(f.url, token);
     const { job } = await f.hub.submit({ script: 'x' });
     await first.next('exec.request');
@@ -252,7 +254,7 @@ describe('runner drop, resume and lease', () => {
   });
 
   it('marks a non-idempotent job lost when its runner does not return within the lease', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('gone'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('gone'));
     const { job } = await f.hub.submit({ script: 'x', idempotent: false });
     await runner.next('exec.request');
     runner.send(createEnvelope('exec.accepted', { job_id: job.id }));
@@ -263,13 +265,13 @@ describe('runner drop, resume and lease', () => {
   });
 
   it('requeues an idempotent job whose runner is gone, and another runner runs it', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('gone2'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('gone2'));
     const { job } = await f.hub.submit({ script: 'x', idempotent: true });
     await runner.next('exec.request');
     runner.send(createEnvelope('exec.accepted', { job_id: job.id }));
     await vi.waitFor(async () => expect((await f.hub.getJob(job.id))?.state).toBe('running'));
     runner.close();
-    const other = await ScriptedRunner.connect(f.url, f.token('other'));
+    const other = await ScriptedRunner.connect(f.url, await f.token('other'));
     const again = await other.next('exec.request', () => true, 10_000);
     expect(again.body.job_id).toBe(job.id);
     expect((await f.hub.getJob(job.id))?.attempts).toBe(2);
@@ -277,7 +279,7 @@ describe('runner drop, resume and lease', () => {
   });
 
   it('requeues a dispatched job the returning runner never received (nothing ran)', async () => {
-    const token = f.token('missed');
+    const token = await f.token('missed');
     const runner = await ScriptedRunner.connect(f.url, token);
     const { job } = await f.hub.submit({ script: 'x' });
     await runner.next('exec.request');
@@ -289,7 +291,7 @@ describe('runner drop, resume and lease', () => {
   });
 
   it('survives a hub restart mid-job: the job stays bound and the result lands after resume', async () => {
-    const token = f.token('steady');
+    const token = await f.token('steady');
     const runner = await ScriptedRunner.connect(f.url, token);
     const { job } = await f.hub.submit({ script: 'x' });
     await runner.next('exec.request');
@@ -338,7 +340,7 @@ describe('cancel', () => {
     expect(res.status).toBe(202);
     expect((await f.hub.getJob(queued.id))?.state).toBe('cancelled');
 
-    const runner = await ScriptedRunner.connect(f.url, f.token('cancel-me'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('cancel-me'));
     const { job } = await f.hub.submit({ script: 'Start-Sleep 100' });
     await runner.next('exec.request');
     runner.send(createEnvelope('exec.accepted', { job_id: job.id }));

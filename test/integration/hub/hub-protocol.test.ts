@@ -55,11 +55,11 @@ describe('upgrade authentication', () => {
   }
 
   it('refuses a revoked token, and accepts a valid one', async () => {
-    const created = f.hub.tokens.create({ name: 'rev', labels: [] });
+    const created = await f.hub.tokens.create({ name: 'rev', labels: [] });
     expect(await tryConnect(f.url, { authorization: `Bearer ${created.token}` })).toEqual({
       opened: true,
     });
-    f.hub.tokens.revoke(created.record.id);
+    await f.hub.tokens.revoke(created.record.id);
     expect(await tryConnect(f.url, { authorization: `Bearer ${created.token}` })).toMatchObject({
       opened: false,
       status: 401,
@@ -69,7 +69,7 @@ describe('upgrade authentication', () => {
 
 describe('hello and welcome', () => {
   it('answers hello with the chunk size, heartbeat interval and frame limit', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('w1'), false);
+    const runner = await ScriptedRunner.connect(f.url, await f.token('w1'), false);
     const hello = createEnvelope('hello', (await import('./hub-fixture.ts')).helloBody());
     runner.send(hello);
     const welcome = await runner.next('welcome');
@@ -84,7 +84,7 @@ describe('hello and welcome', () => {
   });
 
   it('refuses work frames before hello with an error naming the frame', async () => {
-    const runner = await ScriptedRunner.connect(f.url, f.token('early'), false);
+    const runner = await ScriptedRunner.connect(f.url, await f.token('early'), false);
     const frame = createEnvelope('heartbeat', { running_jobs: [] });
     runner.send(frame);
     const error = await runner.next('error');
@@ -144,7 +144,7 @@ describe('bad frames get an error frame and the connection survives', () => {
   ];
   for (const c of cases) {
     it(`answers ${c.name} with ${c.code}`, async () => {
-      const runner = await ScriptedRunner.connect(f.url, f.token('bad'));
+      const runner = await ScriptedRunner.connect(f.url, await f.token('bad'));
       const id = `bad-${c.code.toLowerCase()}`;
       runner.sendRaw(c.text(id));
       const error = await runner.next('error');
@@ -159,15 +159,15 @@ describe('bad frames get an error frame and the connection survives', () => {
   }
 
   it('closes an oversized (> maxPayload) socket with 1009; the hub and other runners carry on', async () => {
-    const bystander = await ScriptedRunner.connect(f.url, f.token('bystander'));
-    const big = await ScriptedRunner.connect(f.url, f.token('big'));
+    const bystander = await ScriptedRunner.connect(f.url, await f.token('bystander'));
+    const big = await ScriptedRunner.connect(f.url, await f.token('big'));
     big.sendRaw(JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }));
     expect(await big.closed).toBe(1009);
     // The bystander still gets work, and a new runner can still connect.
     const { job } = await f.hub.submit({ script: 'Get-Date' });
     const request = await bystander.next('exec.request');
     expect(request.body.job_id).toBe(job.id);
-    const late = await ScriptedRunner.connect(f.url, f.token('late'));
+    const late = await ScriptedRunner.connect(f.url, await f.token('late'));
     expect(
       f.hub
         .runners()
@@ -183,7 +183,7 @@ describe('heartbeat', () => {
   it('marks a silent runner gone after the heartbeat timeout', async () => {
     await f.close();
     f = await startHub({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_500 });
-    const runner = await ScriptedRunner.connect(f.url, f.token('silent'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('silent'));
     expect(f.hub.runners()).toHaveLength(1);
     // ws answers pings by itself, so only the missing heartbeat frames can give it away.
     await runner.closed;
@@ -193,7 +193,7 @@ describe('heartbeat', () => {
   it('keeps a runner that sends heartbeat frames', async () => {
     await f.close();
     f = await startHub({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_500 });
-    const runner = await ScriptedRunner.connect(f.url, f.token('chatty'));
+    const runner = await ScriptedRunner.connect(f.url, await f.token('chatty'));
     const timer = setInterval(
       () => runner.send(createEnvelope('heartbeat', { running_jobs: [] })),
       300,

@@ -38,14 +38,14 @@ beforeAll(async () => {
   f = await startHub({ dataDir: join(work, 'hub') });
   applyRunner = spawnRunner({
     url: f.url,
-    token: f.token('apply-runner', ['apply']),
+    token: await f.token('apply-runner', ['apply']),
     root,
     dataDir: join(work, 'runner-a'),
     extra: ['--apply', '--concurrency', '6'],
   });
   dryRunner = spawnRunner({
     url: f.url,
-    token: f.token('dry-runner', ['dry']),
+    token: await f.token('dry-runner', ['dry']),
     root,
     dataDir: join(work, 'runner-d'),
     extra: ['--concurrency', '2'],

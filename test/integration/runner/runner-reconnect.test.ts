@@ -37,7 +37,7 @@ async function startRunner(
   name: string,
   dataDir = join(work, `runner-${name}`),
 ): Promise<{ runner: RunnerProcess; token: string; runnerId: string }> {
-  const created = f.hub.tokens.create({ name, labels: [] });
+  const created = await f.hub.tokens.create({ name, labels: [] });
   const runner = spawnRunner({
     url: f.url,
     token: created.token,
@@ -120,10 +120,13 @@ it('first SIGTERM drains: the running job finishes and is delivered, no new job 
     script: 'Start-Sleep -Seconds 8; Write-Output drained',
     apply: true,
   });
-  await vi.waitFor(async () => expect(await f.hub.getJob(job.id)).toMatchObject({ state: 'running' }), {
-    timeout: 45_000,
-    interval: 50,
-  });
+  await vi.waitFor(
+    async () => expect(await f.hub.getJob(job.id)).toMatchObject({ state: 'running' }),
+    {
+      timeout: 45_000,
+      interval: 50,
+    },
+  );
   runner.child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 200));
   const later = (await f.hub.submit({ script: 'Write-Output later', apply: true })).job;
