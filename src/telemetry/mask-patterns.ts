@@ -3,11 +3,11 @@
  *
  * Each pattern has cheap literal `anchors`: the regex only runs on text that contains one of
  * them, which keeps masking every log line affordable (see bench/logger.bench.ts). When a
- * pattern has a named group `s`, only that group is masked (the `Bearer ` or `user:` stays
- * readable); otherwise the whole match is.
+ * pattern has a named group `s` (or `c`), only that group is masked (the `Bearer ` or `user:`
+ * stays readable); otherwise the whole match is.
  *
- * Character classes never include `"` or `\`, so masking a JSON-serialized line cannot break
- * its quoting or cut an escape sequence in half.
+ * No pattern can match a lone `"` or `\` (escapes are taken as whole pairs), so masking a
+ * JSON-serialized line cannot break its quoting or cut an escape sequence in half.
  */
 export interface MaskPattern {
   /** Shown in the replacement: `[MASKED:<kind>]`. */
@@ -63,6 +63,15 @@ export const MASK_PATTERNS: readonly MaskPattern[] = [
     anchors: ['ecret', 'ECRET'],
     regex:
       /(?:aws_?)?secret_?access_?key\\?["']?\s*[:=]\s*\\?["']?(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/dgi,
+  },
+  {
+    // Probot's access log (pino-http) serializes every request header: whatever the scheme,
+    // an Authorization or Cookie header value is a credential. JSON form only (quoted key), so
+    // prose is left alone; the value's quotes stay, so the line stays valid JSON.
+    kind: 'http-credential',
+    anchors: ['uthorization":', 'UTHORIZATION":', 'ookie":', 'OOKIE":'],
+    regex:
+      /"(?:proxy-authorization|authorization|cookie)":"(?<s>(?:[^"\\]|\\.)+)"|"set-cookie":\["(?<c>(?:[^"\\]|\\.)*(?:","(?:[^"\\]|\\.)*)*)"\]/dgi,
   },
   {
     // scheme://user:PASSWORD@host — the user name stays, the password goes.

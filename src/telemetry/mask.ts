@@ -46,18 +46,22 @@ export function createMasker(options: MaskerOptions = {}): Masker {
   ].sort((a, b) => b.length - a.length);
   const longestLiteral = literals[0]?.length ?? 0;
   const literalSet = new Set(literals);
-  const patternsByAnchor = new Map<string, MaskPattern[]>();
-  for (const pattern of patterns) {
-    for (const anchor of pattern.anchors) {
-      patternsByAnchor.set(anchor, [...(patternsByAnchor.get(anchor) ?? []), pattern]);
-    }
-  }
+  const anchors = [...new Set(patterns.flatMap((pattern) => pattern.anchors))];
   // One pass finds every literal secret and every anchor: far cheaper than a regex run per
-  // pattern or an indexOf per literal (bench/logger.bench.ts). Literals come first so a secret
-  // starting with an anchor (a configured ghs_ token) is matched whole.
-  const alternatives = [...literals, ...patternsByAnchor.keys()];
+  // pattern or an indexOf per literal (bench/logger.bench.ts). The alternation reports one
+  // alternative per position (longest first), so each alternative also stands for every anchor
+  // that is a prefix of it: 'uthorization":' implies 'uthorization'.
+  const alternatives = [...new Set([...literals, ...anchors])].sort((a, b) => b.length - a.length);
   if (alternatives.length === 0)
     return { mask: (text) => text, findRanges: () => [], longestLiteral };
+  const patternsFor = new Map<string, MaskPattern[]>(
+    alternatives.map((alternative) => [
+      alternative,
+      patterns.filter((pattern) =>
+        pattern.anchors.some((anchor) => alternative.startsWith(anchor)),
+      ),
+    ]),
+  );
   const scanner = new RegExp(alternatives.map(escapeRegExp).join('|'), 'g');
 
   function findRanges(text: string): MaskRange[] {
@@ -68,12 +72,10 @@ export function createMasker(options: MaskerOptions = {}): Masker {
       const hit = match[0];
       if (literalSet.has(hit)) {
         found.push({ start: match.index, end: match.index + hit.length, kind: 'secret' });
-        // Step one character only: an anchor or another secret may start inside this one.
-        scanner.lastIndex = match.index + 1;
-      } else {
-        toRun ??= new Set();
-        for (const pattern of patternsByAnchor.get(hit) ?? []) toRun.add(pattern);
       }
+      for (const pattern of patternsFor.get(hit) ?? []) (toRun ??= new Set()).add(pattern);
+      // Step one character only: an anchor or another secret may start inside this hit.
+      scanner.lastIndex = match.index + 1;
     }
     if (toRun) for (const pattern of toRun) collectPatternRanges(pattern, text, found);
     return mergeRanges(found);
@@ -103,7 +105,7 @@ function collectPatternRanges(pattern: MaskPattern, text: string, into: MaskRang
       regex.lastIndex += 1;
       continue;
     }
-    const group = match.indices?.groups?.s;
+    const group = match.indices?.groups?.s ?? match.indices?.groups?.c;
     const [start, end] = group ?? [match.index, match.index + match[0].length];
     into.push({ start, end, kind: pattern.kind });
   }

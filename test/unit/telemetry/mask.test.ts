@@ -89,9 +89,28 @@ describe('createMasker: built-in secret shapes', () => {
       input: 'https://x-access-token:abc123def456@github.com/o/r.git',
       expected: `https://x-access-token:${m('url-password')}@github.com/o/r.git`,
     },
+    {
+      name: 'Authorization header in an access-log line, any scheme',
+      input: '{"headers":{"authorization":"token abc\\"def","accept":"*/*"}}',
+      expected: `{"headers":{"authorization":"${m('http-credential')}","accept":"*/*"}}`,
+    },
+    {
+      name: 'Cookie header',
+      input: '{"Cookie":"ko_session=s3ss10n; theme=dark"}',
+      expected: `{"Cookie":"${m('http-credential')}"}`,
+    },
+    {
+      name: 'Set-Cookie array',
+      input: '{"set-cookie":["ko_session=abc; Path=/; HttpOnly","b=c"],"x":1}',
+      expected: `{"set-cookie":["${m('http-credential')}"],"x":1}`,
+    },
   ];
   it.each(cases)('$name', ({ input, expected }) => {
     expect(masker.mask(input)).toBe(expected);
+  });
+
+  it.each(cases.filter((c) => c.input.startsWith('{')))('$name stays valid JSON', ({ input }) => {
+    expect(() => JSON.parse(masker.mask(input)) as unknown).not.toThrow();
   });
 });
 
@@ -108,6 +127,8 @@ describe('createMasker: no false positives on ordinary text', () => {
     'AKIA alone is not a key',
     'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     '{"level":"info","msg":"GET /readyz 200","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}',
+    'authorization: required for this route; cookie: none',
+    '{"authorization":"","cookie_policy":"strict"}',
   ];
   it.each(cases)('%s', (input) => {
     expect(masker.mask(input)).toBe(input);
