@@ -10,10 +10,12 @@ export interface RouteRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** What a handler answers; `body` is serialized as JSON unless it is `undefined` (204). */
+/** What a handler answers; `body` is serialized as JSON unless it is `undefined` (204) or `raw` is set. */
 export interface RouteResponse {
   status: number;
   body?: unknown;
+  /** bytes sent as they are (raw media types), with the content-type from `headers` */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 

@@ -126,7 +126,9 @@ async function handle(
   };
   const send = (answer: RouteResponse): void => {
     const merged = { ...headers, ...answer.headers };
-    if (answer.body === undefined) {
+    if (answer.raw !== undefined) {
+      res.writeHead(answer.status, merged).end(answer.raw);
+    } else if (answer.body === undefined) {
       delete merged['content-type'];
       res.writeHead(answer.status, merged).end();
     } else {

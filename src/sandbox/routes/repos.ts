@@ -78,6 +78,14 @@ export function addRepoRoutes(router: Router<RequestContext>): void {
     if (file) {
       const blob = getBlob(repo, file.sha);
       if (!blob) throw notFound();
+      // Octokit's `mediaType: { format: 'raw' }` (Probot's context.config uses it) asks for the bytes.
+      if (/application\/vnd\.github(\.v3)?\.raw/.test(String(req.headers.accept ?? ''))) {
+        return {
+          status: 200,
+          raw: Buffer.from(blob.content, 'base64'),
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        };
+      }
       return json(200, contentFile(ctx.sb, repo, path, blob.sha, blob.content, blob.size, ref));
     }
     const inDir = [...files.entries()].filter(([p]) => p.startsWith(`${path}/`));

@@ -36,6 +36,13 @@ describe('a real Probot app against the stand-in, configured through GHE_HOST/GH
     const middleware = await createNodeMiddleware(
       (app) => {
         app.on('issue_comment.created', async (context) => {
+          if (context.payload.comment.body === '/ko config') {
+            const config = await context.config<{ mode: string }>('ko.yml');
+            await context.octokit.rest.issues.createComment(
+              context.issue({ body: `mode=${config?.mode ?? 'none'}` }),
+            );
+            return;
+          }
           if (!context.payload.comment.body.startsWith('/ko ping')) return;
           await context.octokit.rest.reactions.createForIssueComment(
             context.repo({ comment_id: context.payload.comment.id, content: 'eyes' }),
@@ -64,7 +71,10 @@ describe('a real Probot app against the stand-in, configured through GHE_HOST/GH
     sandbox.setWebhookTarget(
       `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`,
     );
-    sandbox.seedRepo({ repo: 'acme/loop' });
+    sandbox.seedRepo({
+      repo: 'acme/loop',
+      files: { 'README.md': 'loop\n', '.github/ko.yml': 'mode: apply\n' },
+    });
   });
 
   afterAll(async () => {
@@ -86,6 +96,12 @@ describe('a real Probot app against the stand-in, configured through GHE_HOST/GH
       ['ko-sandbox[bot]', 'eyes'],
     ]);
     expect(sandbox.deliveries().every((d) => d.statusCode === 200)).toBe(true);
+  });
+
+  it('reads .github/ko.yml through Probot’s context.config (raw media type)', async () => {
+    sandbox.as('alice').comment('acme/loop', 1, '/ko config');
+    const repo = sandbox.state.repos['acme/loop'];
+    await until(() => Object.values(repo?.comments ?? {}).find((c) => c.body === 'mode=apply'));
   });
 
   it('completes its own check run when a person presses a requested_action button', async () => {
