@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMasker, maskMarker } from '../../../src/telemetry/mask.ts';
 import { MIN_SECRET_LENGTH, secretForms } from '../../../src/telemetry/secret-forms.ts';
@@ -132,6 +133,31 @@ describe('createMasker: no false positives on ordinary text', () => {
   ];
   it.each(cases)('%s', (input) => {
     expect(masker.mask(input)).toBe(input);
+  });
+});
+
+describe('createMasker: ids that are not secrets, generated', () => {
+  const masker = createMasker({ secrets: ['correct-horse-battery'] });
+  const hex = (length: number) =>
+    fc.string({
+      unit: fc.constantFrom(...'0123456789abcdef'),
+      minLength: length,
+      maxLength: length,
+    });
+  it('leaves git SHAs, UUIDs and trace ids alone in log-like lines', () => {
+    fc.assert(
+      fc.property(hex(40), fc.uuid(), hex(32), hex(16), (sha, uuid, traceId, spanId) => {
+        const line = JSON.stringify({
+          sha,
+          job: uuid,
+          trace_id: traceId,
+          span_id: spanId,
+          msg: `merged ${sha.slice(0, 7)}`,
+        });
+        expect(masker.mask(line)).toBe(line);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
