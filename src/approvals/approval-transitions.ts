@@ -29,7 +29,7 @@ const NEXT_STATE: Readonly<Record<ApprovalEvent['type'], ApprovalState>> = {
  *
  * @example describeItem(item); // 'octo/app#12 approval a7k2 (merge 1a2b3c4d5e6f)'
  */
-export function describeItem(item: ApprovalItem): string {
+function describeItem(item: ApprovalItem): string {
   return `${item.repo}#${item.pr} approval ${item.id} (${item.kind} ${item.target.slice(0, 12)})`;
 }
 

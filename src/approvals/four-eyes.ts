@@ -3,7 +3,7 @@
  *
  * @example isSameLogin('Alice', 'alice'); // true
  */
-export function isSameLogin(a: string, b: string): boolean {
+function isSameLogin(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 

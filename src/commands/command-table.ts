@@ -43,7 +43,6 @@ export interface CommandSpec {
 }
 
 export const MODE_OPTIONS = ['--apply', '--dry-run'] as const;
-export type ModeOption = (typeof MODE_OPTIONS)[number];
 
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   help: {

@@ -9,7 +9,7 @@ import { fenceText, parseFenceOpen, closesFence, type Fence } from './markdown-f
  * characters GitHub counts, so a part under our count is under theirs.
  */
 export const GITHUB_COMMENT_LIMIT = 65_536;
-export const DEFAULT_MAX_PARTS = 5;
+const DEFAULT_MAX_PARTS = 5;
 const MIN_LIMIT = 200;
 
 export interface SplitOptions {
