@@ -5,6 +5,8 @@ import { readPackageVersion } from './read-package-version.ts';
 import { registerRunnerTokenCommand } from './commands/runner-token.ts';
 import { registerMaskCommand } from './commands/mask.ts';
 import { registerGuardCommand } from './commands/guard.ts';
+import { registerStoreCommands } from './commands/store.ts';
+import { registerAuditCommands } from './commands/audit.ts';
 
 /** Builds the `ko` program. Each command module adds itself; main only wires. */
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerRunnerTokenCommand(program);
   registerMaskCommand(program);
   registerGuardCommand(program);
+  registerStoreCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

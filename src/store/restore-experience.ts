@@ -46,7 +46,7 @@ function describeLoss(previous: FileInspection, restoredSeq: number, restoredAt:
   if (seq !== undefined && seq > restoredSeq) {
     return `write_seq ${restoredSeq + 1}..${seq} (written between ${restoredAt} and ${at}) are lost; the bad file is kept for inspection`;
   }
-  return `every write after ${restoredAt} (write_seq ${restoredSeq}) is lost, at least the one the bad file held (last modified ${previous.mtime.toISOString()}, ${previous.size} bytes); the bad file is kept for inspection`;
+  return `writes after write_seq ${restoredSeq} (written ${restoredAt}), if there were any, are lost; the bad file (last modified ${previous.mtime.toISOString()}, ${previous.size} bytes) is kept for inspection`;
 }
 
 /**
