@@ -156,6 +156,17 @@ describe('health endpoints on the real app', () => {
     }
   });
 
+  it('answers HEAD without a body, and leaves other methods to Probot (404)', async () => {
+    const head = await fetch(`${base}/livez`, {
+      method: 'HEAD',
+      headers: { 'x-correlation-id': 'head-probe' },
+    });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    expect(linesFor('head-probe')).toHaveLength(1);
+    expect((await fetch(`${base}/livez`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('still answers other routes through Probot (ping, 404)', async () => {
     expect(await (await fetch(`${base}/ping`)).text()).toBe('PONG');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
