@@ -16,7 +16,10 @@ export interface ApprovalRequest {
   requester: string;
   repo: string;
   pr: number;
-  /** Head SHA (merge, synthetic, rollback) or sha256 of the guard's parsed form (exec), lowercase hex. */
+  /**
+   * Head SHA (merge, synthetic, rollback), or for exec the guard's `approval_binding_sha256`
+   * (runner/src/guard/parsed-form.ts: the parsed form and the exact text); lowercase hex.
+   */
   target: string;
   summary: string;
   /** The repo config's approval.expiry_minutes. */
@@ -242,7 +245,7 @@ export class ApprovalQueue {
 
   /**
    * The approval that lets this exact work go ahead: approved, not expired, and for the very same
-   * target. A changed command (another parsed-form hash) or a new head SHA finds nothing.
+   * target. A changed command (another guard binding hash) or a new head SHA finds nothing.
    */
   async findApproved(
     query: Pick<ApprovalItem, 'kind' | 'repo' | 'pr' | 'target'>,
@@ -324,7 +327,7 @@ function validateRequest(input: ApprovalRequest): void {
     bad(
       'target',
       `"${input.target}" is not ${input.kind === 'exec' ? 'a sha256 of the parsed command' : 'a commit SHA'}`,
-      "pass lowercase hex: the head SHA, or the guard's parsed-form sha256 for exec",
+      "pass lowercase hex: the head SHA, or the guard's approval_binding_sha256 for exec",
     );
   }
   if (!Number.isFinite(input.expiryMinutes) || input.expiryMinutes <= 0) {

@@ -14,8 +14,9 @@ export interface ApprovalItem {
   repo: string;
   pr: number;
   /**
-   * The exact thing approved: the head SHA for merge, synthetic and rollback; the sha256 of the
-   * guard's parsed form for exec. An approval never covers anything else.
+   * The exact thing approved: the head SHA for merge, synthetic and rollback; for exec the
+   * guard's `approval_binding_sha256` (a sha256 of its parsed form and the exact text, so a
+   * changed or re-obfuscated command needs its own approval). Nothing else is covered.
    */
   target: string;
   /** One line for people: "squash merge of #12 at 1a2b3c4", "exec `Remove-Item build`". */

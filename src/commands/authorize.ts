@@ -15,7 +15,7 @@ export interface Commenter {
   type?: string | null;
 }
 
-/** The guard's verdict on an exec command (the guard lives in runner/; only the verdict is needed). */
+/** The guard's verdict on an exec command (`VerdictClass` in runner/src/guard/policy/verdict.ts). */
 export type GuardVerdict = 'allow' | 'approval' | 'deny';
 
 export interface AuthorizeInput {
