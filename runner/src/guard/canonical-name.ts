@@ -7,6 +7,30 @@ export interface CanonicalName {
   alias?: string;
   /** True when written with a module qualifier or a directory (`Microsoft.PowerShell.Management\Remove-Item`, `/bin/rm`). */
   qualified: boolean;
+  /** What came before the name (`Microsoft.PowerShell.Management`, `./tools`), lower case. */
+  qualifier?: string;
+}
+
+/** Modules that ship with PowerShell 7: qualifying a name with one of them changes nothing. */
+const BUILTIN_MODULES = new Set([
+  'microsoft.powershell.management',
+  'microsoft.powershell.utility',
+  'microsoft.powershell.core',
+  'microsoft.powershell.security',
+  'microsoft.powershell.host',
+  'microsoft.powershell.diagnostics',
+  'microsoft.powershell.archive',
+  'cimcmdlets',
+]);
+
+/**
+ * True when a qualifier can make a name run something other than the built-in command:
+ * a directory (`./git`, `C:\tools\git.exe`) or a module that does not ship with PowerShell.
+ *
+ * @example isForeignQualifier('./tools') // true
+ */
+export function isForeignQualifier(qualifier: string | undefined): boolean {
+  return qualifier !== undefined && !BUILTIN_MODULES.has(qualifier);
 }
 
 /**
@@ -26,5 +50,5 @@ export function canonicalCommandName(rawName: string): CanonicalName {
     const target = BUILTIN_ALIASES[name];
     if (target !== undefined) return { name: target, alias: name, qualified };
   }
-  return { name, qualified };
+  return qualified ? { name, qualified, qualifier: trimmed.slice(0, lastSeparator) } : { name, qualified };
 }

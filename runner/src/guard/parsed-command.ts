@@ -49,6 +49,8 @@ export interface Invocation {
   rawName: string;
   /** The alias that was resolved to `name` (`rm`), when there was one. */
   alias?: string;
+  /** A module or directory the name was qualified with (`./tools` in `./tools/git`), lower case. */
+  qualifier?: string;
   /** True when the guard has the parameter metadata of this command (a known cmdlet). */
   knownCmdlet: boolean;
   /** False when the command name itself is computed (`& $x`). */
@@ -85,7 +87,9 @@ export type DynamicKind =
   | 'encoded-command'
   | 'dynamic-name'
   | 'unparsed-nested'
-  | 'depth-limit';
+  | 'depth-limit'
+  | 'environment-change'
+  | 'member-assignment';
 
 export interface DynamicConstruct {
   kind: DynamicKind;

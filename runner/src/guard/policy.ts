@@ -51,6 +51,12 @@ function judgeDynamic(parsed: ParsedCommand): Finding[] {
         return approval('function-definition', `${d.text} defines or redefines a command`);
       case 'alias-definition':
         return approval('alias-definition', `${d.text} redefines a command name`);
+      case 'environment-change':
+        return /env:\{?git_/i.test(d.text)
+          ? deny('git-config-override', `${d.text}: GIT_* environment variables configure git (GIT_CONFIG_*, GIT_SSH_COMMAND run programs)`)
+          : approval('environment-change', `${d.text} changes what later commands do`);
+      case 'member-assignment':
+        return approval('member-assignment', `${d.text} = … sets a property on an object`);
       case 'splatting':
         return approval('splatting', `${d.text} passes parameters the guard cannot see`);
       default:

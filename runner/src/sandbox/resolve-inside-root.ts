@@ -2,6 +2,7 @@ import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { PreconditionError } from '../../../contracts/errors.ts';
+import { expandWildcards } from './expand-wildcards.ts';
 import { refuse, type SandboxOptions, type SandboxVerdict } from './sandbox-verdict.ts';
 import { isWindowsPathInside, joinWindowsPath, normalizeWindowsPath } from './windows-path.ts';
 
@@ -29,6 +30,27 @@ export function resolveInsideRoot(root: string, candidate: string, options: Sand
   return platform === 'win32'
     ? resolveWindows(root, p, candidate, options.cwd ?? root, useDisk)
     : resolvePosix(root, p, candidate, options.cwd ?? root, useDisk);
+}
+
+/**
+ * resolveInsideRoot for a path PowerShell expands wildcards in (`-Path`, not `-LiteralPath`):
+ * with the disk, every match must stay inside; without matches the text itself is judged.
+ *
+ * @example resolveAllInsideRoot('/srv/repo', 'esc*\/secret.txt') // refused when escape -> /outside
+ */
+export function resolveAllInsideRoot(root: string, candidate: string, options: SandboxOptions = {}): SandboxVerdict {
+  const platform = options.platform ?? process.platform;
+  const useDisk = options.realpath ?? platform === process.platform;
+  const literal = resolveInsideRoot(root, candidate, options);
+  if (!useDisk || !literal.inside) return literal;
+  const matches = expandWildcards(candidate, options.cwd ?? root, platform);
+  if (matches === undefined || matches.length === 0) return literal;
+  if (matches === 'too-many') return refuse('OUTSIDE_ROOT', `'${candidate}' matches too many paths to check`);
+  for (const match of matches) {
+    const verdict = resolveInsideRoot(root, match, options);
+    if (!verdict.inside) return { ...verdict, reason: `'${candidate}' matches ${match}: ${verdict.reason}` };
+  }
+  return literal;
 }
 
 function resolvePosix(root: string, p: string, candidate: string, cwd: string, useDisk: boolean): SandboxVerdict {

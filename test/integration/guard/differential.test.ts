@@ -8,12 +8,23 @@ import { pwshForTests } from './pwsh-path.ts';
 
 // Both front ends over the whole corpus (and mutated dangerous commands), in ONE pwsh process
 // per nesting level: pwsh starts slowly on this machine.
-const options = { ...(ENVIRONMENTS[0] as (typeof ENVIRONMENTS)[number]).options, pwshPath: pwshForTests(), timeoutMs: 300_000 };
+const options = {
+  ...(ENVIRONMENTS[0] as (typeof ENVIRONMENTS)[number]).options,
+  pwshPath: pwshForTests(),
+  timeoutMs: 300_000,
+};
 const dangerous = loadCorpus('dangerous');
 const benign = loadCorpus('benign');
 const safe = loadCorpus('safe');
-const sampled = ['backticks in the name (non-escape letters)', 'en dash parameters', 'three-letter parameter prefixes', 'upper case'];
-const mutated = MUTATIONS.filter((m) => sampled.includes(m.name)).flatMap((m) => dangerous.map((c) => m.apply(c)));
+const sampled = [
+  'backticks in the name (non-escape letters)',
+  'en dash parameters',
+  'three-letter parameter prefixes',
+  'upper case',
+];
+const mutated = MUTATIONS.filter((m) => sampled.includes(m.name)).flatMap((m) =>
+  dangerous.map((c) => m.apply(c)),
+);
 const extra = [
   'R`e`move-Item ./x -Recurse',
   'Re`move`-`Item ./x -Recurse',
@@ -40,7 +51,9 @@ describe('differential: TypeScript front end vs PowerShell parser + StaticParame
     const unsafe = all.flatMap((command, i) => {
       const ts = checkCommand(command, options);
       const ps = pwsh[i] as GuardDecision;
-      return ts.verdict === 'allow' && ps.verdict !== 'allow' ? [`${JSON.stringify(command)}: ts allow, pwsh ${ps.verdict} (${ps.rule}: ${ps.reason})`] : [];
+      return ts.verdict === 'allow' && ps.verdict !== 'allow'
+        ? [`${JSON.stringify(command)}: ts allow, pwsh ${ps.verdict} (${ps.rule}: ${ps.reason})`]
+        : [];
     });
     expect(unsafe).toEqual([]);
   });
@@ -49,7 +62,11 @@ describe('differential: TypeScript front end vs PowerShell parser + StaticParame
     const disagreements = all.flatMap((command, i) => {
       const ts = checkCommand(command, options);
       const ps = pwsh[i] as GuardDecision;
-      return ts.verdict === ps.verdict ? [] : [`${JSON.stringify(command)}: ts ${ts.verdict}/${ts.rule}, pwsh ${ps.verdict}/${ps.rule}`];
+      return ts.verdict === ps.verdict
+        ? []
+        : [
+            `${JSON.stringify(command)}: ts ${ts.verdict}/${ts.rule}, pwsh ${ps.verdict}/${ps.rule}`,
+          ];
     });
     expect(disagreements).toEqual([]);
   });
@@ -58,22 +75,30 @@ describe('differential: TypeScript front end vs PowerShell parser + StaticParame
     const failures: string[] = [];
     all.forEach((command, i) => {
       const ps = pwsh[i] as GuardDecision;
-      if ((dangerous.includes(command) || mutated.includes(command)) && ps.verdict === 'allow') failures.push(`dangerous allowed: ${command}`);
-      if (benign.includes(command) && ps.verdict === 'deny') failures.push(`benign denied: ${command}`);
-      if (safe.includes(command) && ps.verdict !== 'allow') failures.push(`safe not allowed: ${command} (${ps.rule})`);
+      if ((dangerous.includes(command) || mutated.includes(command)) && ps.verdict === 'allow')
+        failures.push(`dangerous allowed: ${command}`);
+      if (benign.includes(command) && ps.verdict === 'deny')
+        failures.push(`benign denied: ${command}`);
+      if (safe.includes(command) && ps.verdict !== 'allow')
+        failures.push(`safe not allowed: ${command} (${ps.rule})`);
     });
     expect(failures).toEqual([]);
   });
 
   it('keeps the TypeScript parsed form as the approval binding on both engines', () => {
     const i = all.indexOf('git push origin main');
-    expect(pwsh[i]?.approval_binding_sha256).toBe(checkCommand('git push origin main', options).approval_binding_sha256);
+    expect(pwsh[i]?.approval_binding_sha256).toBe(
+      checkCommand('git push origin main', options).approval_binding_sha256,
+    );
   });
 });
 
 describe('parse-command.ps1', () => {
   it('carries the standard header', () => {
-    const text = readFileSync(new URL('../../../runner/src/guard/ps-parser/parse-command.ps1', import.meta.url), 'utf8');
+    const text = readFileSync(
+      new URL('../../../runner/src/guard/ps-parser/parse-command.ps1', import.meta.url),
+      'utf8',
+    );
     expect(text.startsWith('#Requires -Version 7\n')).toBe(true);
     expect(text).toContain("Set-StrictMode -Version Latest\n$ErrorActionPreference = 'Stop'");
     expect(text).not.toContain('\r\n');
@@ -81,6 +106,8 @@ describe('parse-command.ps1', () => {
   });
 
   it('fails loudly when pwsh is missing', async () => {
-    await expect(checkCommandsPwsh(['Get-ChildItem'], { ...options, pwshPath: '/nonexistent/pwsh' })).rejects.toMatchObject({ code: 'GUARD_PWSH_MISSING' });
+    await expect(
+      checkCommandsPwsh(['Get-ChildItem'], { ...options, pwshPath: '/nonexistent/pwsh' }),
+    ).rejects.toMatchObject({ code: 'GUARD_PWSH_MISSING' });
   });
 });

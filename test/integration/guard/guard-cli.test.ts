@@ -11,7 +11,10 @@ const root = realpathSync(mkdtempSync(join(tmpdir(), 'ko-guard-cli-')));
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function ko(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ko(
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const child = run(process.execPath, [KO, ...args], { cwd: root });
   if (input !== undefined) {
     child.child.stdin?.end(input);
@@ -41,7 +44,10 @@ describe('ko guard check (the real CLI process)', () => {
     const result = await ko(['guard', 'check', '--json', '--', 'Get-Content', './package.json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ verdict: 'allow', rule: 'allow-listed' });
     const outside = await ko(['guard', 'check', '--json', '--', 'Get-Content', '../x']);
-    expect(JSON.parse(outside.stdout)).toMatchObject({ verdict: 'deny', rule: 'path-outside-root' });
+    expect(JSON.parse(outside.stdout)).toMatchObject({
+      verdict: 'deny',
+      rule: 'path-outside-root',
+    });
   });
 
   it('reads the command from stdin when none is given', async () => {
@@ -56,14 +62,28 @@ describe('ko guard check (the real CLI process)', () => {
   });
 
   it('applies Windows path rules with --platform win32', async () => {
-    const result = await ko(['guard', 'check', '--json', '--platform', 'win32', '--root', 'C:\\repo', '--', 'Get-Content', 'C:\\repo\\x.txt:hidden']);
+    const result = await ko([
+      'guard',
+      'check',
+      '--json',
+      '--platform',
+      'win32',
+      '--root',
+      'C:\\repo',
+      '--',
+      'Get-Content',
+      'C:\\repo\\x.txt:hidden',
+    ]);
     expect(JSON.parse(result.stdout)).toMatchObject({ verdict: 'deny', rule: 'path-outside-root' });
   });
 
   it.each([
     { args: ['guard', 'check', '--engine', 'nope', '--', 'x'], message: /--engine must be one of/ },
     { args: ['guard', 'check', '--', '  '], message: /no command to check/ },
-    { args: ['guard', 'check', '--root', '/definitely/not/here', '--', 'Get-Content x'], message: /does not exist/ },
+    {
+      args: ['guard', 'check', '--root', '/definitely/not/here', '--', 'Get-Content x'],
+      message: /does not exist/,
+    },
   ])('exits 10 (PRECONDITION) on a usage error: $args', async ({ args, message }) => {
     const result = await ko(args);
     expect(result.code).toBe(10);

@@ -6,9 +6,12 @@ import { fileURLToPath } from 'node:url';
  * means the test fails loudly (the issue: tests that need PowerShell never skip quietly).
  */
 export function pwshForTests(): string {
-  const candidate = process.env.KO_PWSH ?? fileURLToPath(new URL('../../../pwsh-host/out/pwsh', import.meta.url));
+  const candidate =
+    process.env.KO_PWSH ?? fileURLToPath(new URL('../../../pwsh-host/out/pwsh', import.meta.url));
   if (!existsSync(candidate)) {
-    throw new Error(`PowerShell 7 not found at ${candidate}: run bash pwsh-host/build.sh or set KO_PWSH`);
+    throw new Error(
+      `PowerShell 7 not found at ${candidate}: run bash pwsh-host/build.sh or set KO_PWSH`,
+    );
   }
   return candidate;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../../runner/src/guard/check-command.ts';
-import { resolveInsideRoot } from '../../../runner/src/sandbox/resolve-inside-root.ts';
+import { resolveAllInsideRoot, resolveInsideRoot } from '../../../runner/src/sandbox/resolve-inside-root.ts';
 
 // Real directories and symlinks: the sandbox must compare real paths, not the text.
 let base: string;
@@ -47,7 +47,10 @@ describe('sandbox with the disk (symlinks)', () => {
   });
 
   it('follows a link from outside that points back inside', () => {
-    expect(resolveInsideRoot(root, join(outside, 'into-repo', 'a.ts'))).toEqual({ inside: true, resolved: join(root, 'src', 'a.ts') });
+    expect(resolveInsideRoot(root, join(outside, 'into-repo', 'a.ts'))).toEqual({
+      inside: true,
+      resolved: join(root, 'src', 'a.ts'),
+    });
   });
 
   it('applies `..` physically after a symlink, as the kernel does', () => {
@@ -57,19 +60,36 @@ describe('sandbox with the disk (symlinks)', () => {
   });
 
   it('refuses a dangling symlink (writing through it would create a file wherever it points)', () => {
-    expect(resolveInsideRoot(root, 'dangling')).toMatchObject({ inside: false, code: 'DANGLING_SYMLINK' });
+    expect(resolveInsideRoot(root, 'dangling')).toMatchObject({
+      inside: false,
+      code: 'DANGLING_SYMLINK',
+    });
   });
 
   it('accepts a root given through a symlink', () => {
-    expect(resolveInsideRoot(join(base, 'repo-link'), 'src/a.ts')).toEqual({ inside: true, resolved: join(root, 'src', 'a.ts') });
+    expect(resolveInsideRoot(join(base, 'repo-link'), 'src/a.ts')).toEqual({
+      inside: true,
+      resolved: join(root, 'src', 'a.ts'),
+    });
   });
 
   it('reports a missing root as a precondition', () => {
     expect(() => resolveInsideRoot(join(base, 'nope'), 'x')).toThrow(/does not exist/);
   });
 
+  it('expands wildcards on disk before judging (a glob can match a link that leaves the root)', () => {
+    expect(resolveAllInsideRoot(root, 'esc*/secret.txt')).toMatchObject({ inside: false, code: 'OUTSIDE_ROOT' });
+    expect(resolveAllInsideRoot(root, 'src/*.ts')).toMatchObject({ inside: true });
+    expect(resolveAllInsideRoot(root, 'nothing-*-matches')).toMatchObject({ inside: true });
+    expect(checkCommand('Get-Content ./esc*/secret.txt', { root }).rule).toBe('path-outside-root');
+    expect(checkCommand("Get-Content -LiteralPath './esc*/secret.txt'", { root }).verdict).toBe('allow');
+    expect(checkCommand('Select-String -Pattern x -Path ./src/*.ts', { root }).verdict).toBe('allow');
+  });
+
   it('the guard denies reading through a symlink that leaves the root', () => {
-    expect(checkCommand('Get-Content ./escape/secret.txt', { root }).rule).toBe('path-outside-root');
+    expect(checkCommand('Get-Content ./escape/secret.txt', { root }).rule).toBe(
+      'path-outside-root',
+    );
     expect(checkCommand('Get-Content ./src/a.ts', { root }).verdict).toBe('allow');
   });
 });

@@ -91,3 +91,17 @@ describe('sandbox, POSIX rules without the disk', () => {
     expect(resolveInsideRoot('/srv/repo', '/SRV/repo/x', posix).inside).toBe(false);
   });
 });
+
+describe('PowerShell wildcards', () => {
+  it.each([
+    { pattern: '*.ts', name: 'a.TS', match: true },
+    { pattern: 'a?c', name: 'abc', match: true },
+    { pattern: '[ab]x', name: 'bx', match: true },
+    { pattern: '[a-c]x', name: 'dx', match: false },
+    { pattern: 'a.b', name: 'axb', match: false },
+    { pattern: '(x)*', name: '(x)1', match: true },
+  ])('$pattern vs $name', async ({ pattern, name, match }) => {
+    const { wildcardToRegExp } = await import('../../../runner/src/sandbox/expand-wildcards.ts');
+    expect(wildcardToRegExp(pattern, false).test(name)).toBe(match);
+  });
+});

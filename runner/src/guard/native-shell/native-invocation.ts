@@ -10,6 +10,7 @@ export function nativeInvocation(rawName: string, argv: string[], via: InvokedVi
   const lower = rawName.toLowerCase();
   const base = lower.slice(Math.max(lower.lastIndexOf('\\'), lower.lastIndexOf('/')) + 1);
   const name = base.replace(/\.(exe|com)$/, '');
+  const separator = Math.max(lower.lastIndexOf('\\'), lower.lastIndexOf('/'));
   return {
     name,
     rawName,
@@ -20,5 +21,6 @@ export function nativeInvocation(rawName: string, argv: string[], via: InvokedVi
     argv,
     invokedVia: via,
     depth,
+    ...(separator >= 0 ? { qualifier: lower.slice(0, separator) } : {}),
   };
 }

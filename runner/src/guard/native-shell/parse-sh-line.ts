@@ -33,11 +33,18 @@ export function parseShLine(text: string, depth: number, nesting = 0): ParsedCom
   const endCommand = (): void => {
     endWord();
     let start = 0;
-    while (start < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[start]?.text ?? '')) start += 1;
+    const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/;
+    const noteAssignment = (word: string): void => {
+      out.dynamic.push({ kind: 'environment-change', text: `$env:${word.slice(0, word.indexOf('='))}` });
+    };
+    while (start < words.length && assignment.test(words[start]?.text ?? '')) noteAssignment((words[start++] as { text: string }).text);
     while (start < words.length && PREFIX_COMMANDS.has(words[start]?.text ?? '')) {
       const prefix = words[start]?.text;
       start += 1;
-      while (start < words.length && ((words[start]?.text ?? '').startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[start]?.text ?? ''))) start += 1;
+      while (start < words.length && ((words[start]?.text ?? '').startsWith('-') || assignment.test(words[start]?.text ?? ''))) {
+        const word = (words[start++] as { text: string }).text;
+        if (assignment.test(word)) noteAssignment(word);
+      }
       if (prefix === 'timeout' && start < words.length) start += 1;
     }
     const [first, ...rest] = words.slice(start);

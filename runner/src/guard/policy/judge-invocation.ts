@@ -1,3 +1,4 @@
+import { isForeignQualifier } from '../canonical-name.ts';
 import type { Invocation } from '../parsed-command.ts';
 import { allow, approval, deny } from './findings.ts';
 import { judgeNativeDelete, judgeRemoveItem, judgeRemoveItemProperty } from './judge-delete.ts';
@@ -56,5 +57,10 @@ function judgeByName(invocation: Invocation): Finding[] {
  */
 export function judgeInvocation(invocation: Invocation, ctx: PolicyContext): Finding[] {
   if (!invocation.staticName) return [approval('dynamic-command', `the command name ${invocation.rawName} is computed at run time`)];
-  return [...judgeByName(invocation), ...judgeInvocationPaths(invocation, ctx)];
+  let own = judgeByName(invocation);
+  if (isForeignQualifier(invocation.qualifier)) {
+    // `./git status` runs a file from the repository, not git: the allow-list does not apply.
+    own = own.map((f) => (f.verdict === 'allow' ? approval('qualified-command', `${invocation.rawName} names a file or module, not the built-in ${invocation.name}`) : f));
+  }
+  return [...own, ...judgeInvocationPaths(invocation, ctx)];
 }

@@ -1,4 +1,4 @@
-import { resolveInsideRoot } from '../../sandbox/resolve-inside-root.ts';
+import { resolveAllInsideRoot, resolveInsideRoot } from '../../sandbox/resolve-inside-root.ts';
 import { isWindowsPathInside, joinWindowsPath, normalizeWindowsPath } from '../../sandbox/windows-path.ts';
 import type { ArgValue, Invocation, Redirection } from '../parsed-command.ts';
 import { approval, deny } from './findings.ts';
@@ -11,8 +11,9 @@ import type { Finding, PolicyContext } from './verdict.ts';
  *
  * @example judgePath('../x', { root: '/repo', platform: 'linux', realpath: false }, 'Get-Content')?.verdict // 'deny'
  */
-export function judgePath(candidate: string, ctx: PolicyContext, what: string): Finding | undefined {
-  const verdict = resolveInsideRoot(ctx.root, candidate, { platform: ctx.platform, realpath: ctx.realpath });
+export function judgePath(candidate: string, ctx: PolicyContext, what: string, literal = false): Finding | undefined {
+  const resolve = literal ? resolveInsideRoot : resolveAllInsideRoot;
+  const verdict = resolve(ctx.root, candidate, { platform: ctx.platform, realpath: ctx.realpath });
   if (!verdict.inside && verdict.code === 'PROVIDER_PATH') return approval('provider-path', `${what}: ${verdict.reason}`);
   if (ctx.platform !== 'win32') {
     const windows = judgeWindowsSyntax(candidate, what);
@@ -73,7 +74,7 @@ export function judgeInvocationPaths(invocation: Invocation, ctx: PolicyContext)
       continue;
     }
     for (const item of value.items) {
-      const finding = judgePath(item, ctx, `${label} -${param}`);
+      const finding = judgePath(item, ctx, `${label} -${param}`, param === 'literalpath');
       if (finding) findings.push(finding);
     }
   }

@@ -26,6 +26,9 @@ export function judgeSafeCmdlet(invocation: Invocation): Finding[] {
   if ((invocation.name === 'set-location' || invocation.name === 'push-location') && !invocation.parameters.some((p) => p.name === 'path' || p.name === 'literalpath')) {
     return [approval('not-allow-listed', `${label} without a path goes to the home directory`)];
   }
+  if (invocation.parameters.some((p) => p.name === 'followsymlink')) {
+    return [approval('not-allow-listed', `${label} -FollowSymlink can walk out of the root through links`)];
+  }
   if (invocation.name === 'get-help' && invocation.parameters.some((p) => p.name === 'online' || p.name === 'showwindow')) {
     return [approval('not-allow-listed', 'Get-Help -Online opens a browser')];
   }

@@ -53,11 +53,11 @@ export const STDIN_INTERPRETERS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', '
 /** git subcommands that only read the repository. */
 export const GIT_READ_SUBCOMMANDS = new Set([
   'status', 'log', 'diff', 'show', 'rev-parse', 'ls-files', 'blame', 'describe', 'shortlog', 'cat-file',
-  'ls-tree', 'rev-list', 'merge-base', 'grep', 'version', 'help', 'whatchanged', 'name-rev', 'reflog',
+  'ls-tree', 'rev-list', 'merge-base', 'grep', 'version', 'whatchanged', 'name-rev',
 ]);
 
 /** git options that run programs, write files or change configuration. */
-export const GIT_RISKY_OPTION = /^(--output|--ext-diff|--textconv|--exec|--upload-pack|--receive-pack|--config|--open-files-in-pager|-O)/;
+export const GIT_RISKY_OPTION = /^(--output|--ext-diff|--textconv|--filters|--exec|--upload-pack|--receive-pack|--config|--open-files-in-pager|-O)/;
 
 /** git configuration keys whose value is a program git will run. */
 export const GIT_CODE_CONFIG = /^(core\.(fsmonitor|hookspath|sshcommand|pager|editor|gitproxy|askpass)|alias\.|diff\..*\.(textconv|command)|diff\.external|filter\.|credential\.helper|include\.|includeif\.|sequence\.editor|gpg\.program|merge\..*\.driver|uploadpack\.|receivepack\.)/i;

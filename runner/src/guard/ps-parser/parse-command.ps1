@@ -6,7 +6,8 @@
   then prints the normalized form (runner/src/guard/parsed-command.ts) as JSON.
 .DESCRIPTION
   Input is JSON: { "commands": [ { "text": "...", "depth": 0, "via": "direct" } ], "aliases": { "rm": "remove-item" } },
-  read from stdin, or base64 (UTF-8) in -InputBase64. Output is a JSON array, one entry per command.
+  read from stdin, or base64 (UTF-8) in -InputBase64. Output is a JSON array, one entry per command;
+  "assignments" lists the left sides of assignments, which the wrapper classifies (classify-assignment.ts).
   Nested shells (cmd /c, bash -c, -EncodedCommand) are expanded by the TypeScript wrapper.
 .EXAMPLE
   '{"commands":[{"text":"rm -r x"}]}' | pwsh -NoProfile -File parse-command.ps1
@@ -217,7 +218,7 @@ $results = New-List
 foreach ($command in $request.commands) {
   $baseDepth = if ($command.ContainsKey('depth')) { [int]$command.depth } else { 0 }
   $baseVia = if ($command.ContainsKey('via') -and $command.via) { [string]$command.via } else { 'direct' }
-  $result = [ordered]@{ invocations = (New-List); redirections = (New-List); dotnetCalls = (New-List); dynamic = (New-List); parseErrors = (New-List) }
+  $result = [ordered]@{ invocations = (New-List); redirections = (New-List); dotnetCalls = (New-List); dynamic = (New-List); parseErrors = (New-List); assignments = (New-List) }
   $tokens = $null
   $parseErrors = $null
   $ast = [System.Management.Automation.Language.Parser]::ParseInput([string]$command.text, [ref]$tokens, [ref]$parseErrors)
@@ -238,6 +239,11 @@ foreach ($command in $request.commands) {
         ($node.Expression.TypeName.FullName -replace '\s', '').ToLowerInvariant() -replace '^system\.', ''
       } else { '<dynamic>' }
       $result.dotnetCalls.Add([ordered]@{ type = $type; member = $member })
+    } elseif ($node -is [System.Management.Automation.Language.AssignmentStatementAst]) {
+      $result.assignments.Add($node.Left.Extent.Text)
+    } elseif ($node -is [System.Management.Automation.Language.VariableExpressionAst] -and
+      $node.VariablePath.UserPath -match 'PSDefaultParameterValues$') {
+      $result.dynamic.Add([ordered]@{ kind = 'environment-change'; text = $node.Extent.Text })
     } elseif ($node -is [System.Management.Automation.Language.FunctionDefinitionAst]) {
       $keyword = if ($node.IsFilter) { 'filter' } elseif ($node.IsWorkflow) { 'workflow' } else { 'function' }
       $result.dynamic.Add([ordered]@{ kind = 'function-definition'; text = "$keyword $($node.Name)" })

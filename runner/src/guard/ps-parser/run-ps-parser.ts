@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { PreconditionError, TransientError } from '../../../../contracts/errors.ts';
 import { BUILTIN_ALIASES } from '../aliases.ts';
 import { canonicalCommandName } from '../canonical-name.ts';
+import { classifyAssignment } from '../classify-assignment.ts';
 import type { ArgValue, BoundParameter, DotnetCall, DynamicConstruct, Invocation, InvokedVia, ParsedCommand, Redirection } from '../parsed-command.ts';
 import { cmdletParameters, resolveParameter } from '../ts-parser/cmdlet-table.ts';
 
@@ -39,6 +40,7 @@ interface PsParsed {
   dotnetCalls: DotnetCall[];
   dynamic: DynamicConstruct[];
   parseErrors: string[];
+  assignments: string[];
 }
 
 /** Maps what parse-command.ps1 printed onto the shared ParsedCommand (names canonical as in TS). */
@@ -64,6 +66,7 @@ function toInvocation(ps: PsInvocation): Invocation {
   };
   const alias = fromRaw.alias ?? (resolvedElsewhere && !fromRaw.qualified ? ps.rawName.toLowerCase() : undefined);
   if (alias !== undefined) invocation.alias = alias;
+  if (fromRaw.qualifier !== undefined) invocation.qualifier = fromRaw.qualifier;
   return invocation;
 }
 
@@ -103,7 +106,7 @@ export async function parseWithPwsh(requests: PwshParseRequest[], options: PwshP
     invocations: p.invocations.map(toInvocation),
     redirections: p.redirections,
     dotnetCalls: p.dotnetCalls,
-    dynamic: p.dynamic,
+    dynamic: [...p.dynamic, ...p.assignments.flatMap((lhs) => classifyAssignment(lhs) ?? [])],
     parseErrors: p.parseErrors,
   }));
 }

@@ -72,5 +72,6 @@ export function bindInvocation(raw: RawCommand, redefined: ReadonlyMap<string, s
     depth: raw.depth,
   };
   if (canonical.alias !== undefined) invocation.alias = canonical.alias;
+  if (canonical.qualifier !== undefined) invocation.qualifier = canonical.qualifier;
   return invocation;
 }

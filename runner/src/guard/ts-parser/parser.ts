@@ -8,6 +8,7 @@ import {
   isNewline,
   isSingleQuote,
 } from './chars.ts';
+import { classifyAssignment } from '../classify-assignment.ts';
 import { CONTINUATION_KEYWORDS, PIPELINE_KEYWORDS, STATEMENT_KEYWORDS } from './keywords.ts';
 import { literal, type RawCommand, type RawElement } from './raw-command.ts';
 import { Scanner } from './scanner.ts';
@@ -478,6 +479,17 @@ export class PsScriptParser {
     return { text, static: isStatic };
   }
 
+  /** One operand in expression mode: unlike a command argument, it does not run on into `=` or `]`. */
+  private parseOperand(ctx: Ctx): void {
+    const s = this.s;
+    const c = s.peek();
+    if (c === '$' && s.peek(1) !== '(') this.readVariable(ctx);
+    else if (isSingleQuote(c)) s.readSingleQuoted();
+    else if (isDoubleQuote(c)) this.parseExpandable(ctx, true);
+    else if (c === '@' && !s.atHereString() && s.peek(1) !== '(' && s.peek(1) !== '{') s.pos += 1;
+    else this.parseArgumentItem(ctx);
+  }
+
   private readHereString(ctx: Ctx): { text: string; static: boolean } {
     const { body, expandable } = this.s.readHereString();
     if (!expandable) return { text: body, static: true };
@@ -542,6 +554,8 @@ export class PsScriptParser {
     while (isIdentifierChar(s.peek()) || (s.peek() === ':' && isIdentifierChar(s.peek(1)))) s.pos += 1;
     const text = s.text.slice(start, s.pos);
     if (text === '$') return { text, static: true };
+    // Mutating $PSDefaultParameterValues (also via .Add()) changes every later command's parameters.
+    if (/psdefaultparametervalues$/i.test(text)) this.out.dynamic.push({ kind: 'environment-change', text });
     return { text, static: /^\$(true|false|null)$/i.test(text) };
   }
 
@@ -645,6 +659,7 @@ export class PsScriptParser {
 
   private parseExpression(ctx: Ctx): void {
     const s = this.s;
+    const start = s.pos;
     for (;;) {
       s.skipBlanks();
       const c = s.peek();
@@ -655,6 +670,8 @@ export class PsScriptParser {
         continue;
       }
       if (c === '=' || (c !== undefined && '+-*/%?'.includes(c) && c1 === '=') || (c === '?' && c1 === '?' && s.peek(2) === '=')) {
+        const assigned = classifyAssignment(s.text.slice(start, s.pos));
+        if (assigned) this.out.dynamic.push(assigned);
         s.pos = s.text.indexOf('=', s.pos) + 1;
         s.skipBlanksAndNewlines();
         this.parseStatement(ctx);
@@ -672,7 +689,7 @@ export class PsScriptParser {
       }
       if (c === '$' || c === '(' || c === '@' || isSingleQuote(c) || isDoubleQuote(c)) {
         const before = s.pos;
-        this.parseArgumentItem(ctx);
+        this.parseOperand(ctx);
         this.parsePostfix(ctx);
         if (s.pos === before) s.pos += 1;
         continue;
