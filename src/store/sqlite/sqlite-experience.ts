@@ -15,7 +15,11 @@ const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 type Kind = 'map' | 'list' | 'value';
 
-function kindOf(value: unknown): Kind {
+/** Fields of `data` that hold one value, not a collection (stored in ko_meta). */
+const SINGLE_VALUES = new Set(['audit_head']);
+
+function kindOf(name: string, value: unknown): Kind {
+  if (SINGLE_VALUES.has(name)) return 'value';
   if (Array.isArray(value)) return 'list';
   if (value !== null && typeof value === 'object') return 'map';
   return 'value';
@@ -65,7 +69,7 @@ export async function writeSqliteExperience(
             'SQLITE_BAD_COLLECTION',
             `collection name ${JSON.stringify(name)} cannot be a table name`,
           );
-        const kind = kindOf(value);
+        const kind = kindOf(name, value);
         collection.run(name, kind);
         if (kind === 'value') {
           meta.run(`data.${name}`, JSON.stringify(value));
