@@ -192,14 +192,18 @@ function fill(
 function hardCut(text: string, line: Line, pos: number, maxCut: number): number {
   const lineText = text.slice(line.start, line.end);
   const lineIsFence = parseFenceOpen(lineText.replace(/\n$/, '')) !== undefined;
-  for (let cut = maxCut; cut > pos; cut--) {
+  // A bounded search: a pathological line (say 100k backticks) must not make this quadratic.
+  const lowest = Math.max(pos + 1, maxCut - 256);
+  for (let cut = maxCut; cut >= lowest; cut--) {
     const high = text.charCodeAt(cut - 1);
     if (high >= 0xd800 && high <= 0xdbff) continue;
     if (LOOKS_LIKE_FENCE.test(text.slice(cut, cut + 8))) continue;
-    if (pos === line.start && !lineIsFence && parseFenceOpen(text.slice(pos, cut)) !== undefined) {
+    const head = text.slice(pos, Math.min(cut, pos + 512));
+    if (pos === line.start && !lineIsFence && parseFenceOpen(head) !== undefined) {
       continue;
     }
     return cut;
   }
-  return maxCut;
+  const high = text.charCodeAt(maxCut - 1);
+  return high >= 0xd800 && high <= 0xdbff && maxCut - 1 > pos ? maxCut - 1 : maxCut;
 }

@@ -93,6 +93,13 @@ describe('splitComment: examples', () => {
     expect(parts.map((p) => p.body).join('')).toBe(text);
   });
 
+  it.each(['`', '~'])('splits a huge line of %s without a quadratic search', (char) => {
+    const text = `x${char.repeat(300_000)}\n`;
+    const parts = splitComment(text, { maxParts: 10 });
+    expect(parts.map((p) => p.body).join('')).toBe(text);
+    expect(parts.every((p) => p.text.length <= GITHUB_COMMENT_LIMIT)).toBe(true);
+  });
+
   it('cuts after maxParts comments and links the full output', () => {
     const text = 'line\n'.repeat(1000);
     const parts = splitComment(text, {

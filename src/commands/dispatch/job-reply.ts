@@ -1,0 +1,46 @@
+import type { Hub } from '../../hub/hub.ts';
+import type { Job } from '../../hub/job-types.ts';
+
+const MAX_INLINE_BYTES = 200_000;
+
+async function readStream(hub: Hub, job: Job, stream: 'stdout' | 'stderr'): Promise<string> {
+  const bytes = job.result?.streams[stream].bytes ?? 0;
+  if (bytes === 0) return '';
+  const body = hub.readOutput(job.id, stream, Math.min(bytes, MAX_INLINE_BYTES));
+  if (!body) return '';
+  const parts: Buffer[] = [];
+  for await (const part of body) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** A fence longer than any backtick run in the text, so output cannot close it early. */
+function fenceFor(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+/**
+ * The comment for a finished job: state, exit code, and its stdout and stderr in code blocks.
+ *
+ * @example const body = await formatJobResult(hub, job, 'see GET /ko/v1/jobs/<id>/output');
+ */
+export async function formatJobResult(hub: Hub, job: Job, fetchHint: string): Promise<string> {
+  const result = job.result;
+  const lines = [`### KO job \`${job.id}\`: ${job.state}`, ''];
+  if (result) {
+    lines.push(
+      `Exit code ${String(result.exit_code)} (${result.exit_class}) · ${job.spec.apply ? 'apply' : 'dry-run'} · runner \`${job.runner_id ?? '?'}\``,
+    );
+  } else if (job.reason) {
+    lines.push(`${job.reason.code}: ${job.reason.message}`);
+  }
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const text = await readStream(hub, job, stream);
+    if (text === '') continue;
+    const fence = fenceFor(text);
+    lines.push('', `**${stream}**`, '', `${fence}text`, text.replace(/\n$/, ''), fence);
+  }
+  const total = (result?.streams.stdout.bytes ?? 0) + (result?.streams.stderr.bytes ?? 0);
+  if (total > MAX_INLINE_BYTES) lines.push('', `Output was cut; ${fetchHint}.`);
+  return lines.join('\n');
+}
