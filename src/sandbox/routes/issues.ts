@@ -116,6 +116,13 @@ export function addIssueRoutes(router: Router<RequestContext>): void {
       page.headers,
     );
   });
+  router.add('DELETE', `${base}/comments/:id/reactions/:reaction`, auth, (req, ctx) => {
+    const comment = findComment(repoFor(req, ctx), req);
+    const index = comment.reactions.findIndex((r) => String(r.id) === req.params.reaction);
+    if (index < 0) throw notFound();
+    comment.reactions.splice(index, 1);
+    return { status: 204 };
+  });
   router.add('POST', `${base}/comments/:id/reactions`, auth, (req, ctx) => {
     const repo = repoFor(req, ctx);
     const comment = findComment(repo, req);
