@@ -236,7 +236,9 @@ function buildCommand(
 }
 
 function parseExec(remainder: string, following: readonly ScannedLine[]): Outcome {
-  if (remainder !== '') return { command: { name: 'exec', command: remainder, source: 'line' } };
+  if (remainder !== '') {
+    return { command: { name: 'exec', command: unwrapCodeSpan(remainder), source: 'line' } };
+  }
   const missing = fail(
     'MISSING_ARGUMENT',
     '`/ko exec` needs a command.',
@@ -261,4 +263,22 @@ function parseExec(remainder: string, following: readonly ScannedLine[]): Outcom
     `The code block after \`/ko exec\` (line ${(openLine as ScannedLine).number}) is never closed.`,
     `End it with a line of \`\` ${fence.char.repeat(fence.length)} \`\`.`,
   );
+}
+
+/**
+ * `/ko exec \`Get-Date\`` renders as code, so the person means the text inside the code span;
+ * the backticks are Markdown, not PowerShell (where a backtick is the escape character).
+ */
+function unwrapCodeSpan(text: string): string {
+  const match = /^(`+)(?!`)([\s\S]*?[^`])\1$/.exec(text);
+  if (!match) return text;
+  const ticks = match[1] as string;
+  const inner = match[2] as string;
+  // A run of the same length inside would have ended the span earlier: not one span.
+  if (new RegExp(`(^|[^\`])${ticks}([^\`]|$)`).test(inner)) return text;
+  const trimmed =
+    inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== ''
+      ? inner.slice(1, -1)
+      : inner;
+  return trimmed.trim() === '' ? text : trimmed;
 }

@@ -29,8 +29,9 @@ export async function formatJobResult(hub: Hub, job: Job, fetchHint: string): Pr
   const lines = [`### KO job \`${job.id}\`: ${job.state}`, ''];
   if (result) {
     lines.push(
-      `Exit code ${String(result.exit_code)} (${result.exit_class}) · ${job.spec.apply ? 'apply' : 'dry-run'} · runner \`${job.runner_id ?? '?'}\``,
+      `${result.status} · exit code ${result.exit_code ?? 'none'} · ${job.spec.apply ? 'apply' : 'dry-run'} · runner \`${job.runner_id ?? '?'}\``,
     );
+    if (result.error) lines.push('', `${result.error.code}: ${result.error.message}`);
   } else if (job.reason) {
     lines.push(`${job.reason.code}: ${job.reason.message}`);
   }

@@ -1,5 +1,8 @@
 import { TransientError } from '../../../contracts/errors.ts';
-import { parseRepoConfig, type RepoConfigResult } from '../../config/repo-config/load-repo-config.ts';
+import {
+  parseRepoConfig,
+  type RepoConfigResult,
+} from '../../config/repo-config/load-repo-config.ts';
 import type { KoOctokit } from './dispatch-types.ts';
 
 export const REPO_CONFIG_PATH = '.github/ko.yml';
@@ -42,9 +45,13 @@ export async function readRepoConfig(
     return { ...parseRepoConfig(text), ref };
   } catch (error) {
     if (status(error) !== undefined && (status(error) as number) < 500) throw error;
-    throw new TransientError('REPO_CONFIG_UNREADABLE', `could not read ${REPO_CONFIG_PATH} of ${owner}/${repo}`, {
-      hint: 'GitHub did not answer; comment again in a minute',
-      cause: error,
-    });
+    throw new TransientError(
+      'REPO_CONFIG_UNREADABLE',
+      `could not read ${REPO_CONFIG_PATH} of ${owner}/${repo}`,
+      {
+        hint: 'GitHub did not answer; comment again in a minute',
+        cause: error,
+      },
+    );
   }
 }

@@ -30,6 +30,22 @@ describe('parseCommand: valid commands', () => {
       expected: { name: 'exec', command: 'Write-Output  "a  b"', source: 'line' },
     },
     {
+      input: '/ko exec `Get-ChildItem -Name`',
+      expected: { name: 'exec', command: 'Get-ChildItem -Name', source: 'line' },
+    },
+    {
+      input: '/ko exec `` Write-Output `"quoted`" ``',
+      expected: { name: 'exec', command: 'Write-Output `"quoted`"', source: 'line' },
+    },
+    {
+      input: '/ko exec `a` and `b`',
+      expected: { name: 'exec', command: '`a` and `b`', source: 'line' },
+    },
+    {
+      input: '/ko exec Write-Output "`t"',
+      expected: { name: 'exec', command: 'Write-Output "`t"', source: 'line' },
+    },
+    {
       input: '/ko EXEC --apply',
       expected: { name: 'exec', command: '--apply', source: 'line' },
     },

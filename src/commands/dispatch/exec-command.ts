@@ -1,0 +1,123 @@
+import { TERMINAL_STATES, type Job } from '../../hub/job-types.ts';
+import type { DispatchReply, DispatchRequest, DispatchServices } from './dispatch-types.ts';
+import { formatJobResult } from './job-reply.ts';
+import { jobKey } from './pr-jobs.ts';
+import type { GuardDecision } from '../../../runner/src/guard/check-command.ts';
+import { splitComment } from '../split-comment.ts';
+
+const DEFAULT_WAIT_MS = 5 * 60_000;
+
+/** A runner label for the job: one a connected runner has, else the first allowed one. */
+function chooseLabel(services: DispatchServices, allowed: readonly string[]): string | undefined {
+  const connected = new Set(services.hub?.runners().flatMap((r) => r.labels) ?? []);
+  return allowed.find((label) => connected.has(label)) ?? allowed[0];
+}
+
+function fetchHint(services: DispatchServices, id: string): string {
+  const base = services.publicUrl ?? '';
+  return `the whole output: \`GET ${base}/ko/v1/jobs/${id}/output?stream=stdout\` (operator token), or \`ko\` on the app host`;
+}
+
+/**
+ * `/ko exec`: the guard's pre-check decided already (authorize used it); this asks for an
+ * approval when the guard wants one, else submits the job to the hub queue (dry-run unless the
+ * mode is apply), replies with its id, and posts the output when it finishes.
+ *
+ * @example const reply = await runExec(services, request, 'Get-ChildItem', prescreenExec('Get-ChildItem'));
+ */
+export async function runExec(
+  services: DispatchServices,
+  request: DispatchRequest,
+  command: string,
+  guard: GuardDecision,
+): Promise<DispatchReply> {
+  const { hub } = services;
+  if (!hub) {
+    return { ok: false, body: 'No runner hub runs in this KO process, so `/ko exec` cannot run.' };
+  }
+  const label = chooseLabel(services, request.config.exec.allowed_runner_labels);
+  if (label === undefined) {
+    return {
+      ok: false,
+      body: '`/ko exec` is off in this repository: `exec.allowed_runner_labels` in `.github/ko.yml` (default branch) is empty. Add the runner labels exec jobs may go to.',
+    };
+  }
+  const fullName = `${request.owner}/${request.repo}`;
+  if (guard.verdict === 'approval') {
+    const approved = await services.approvals.findApproved({
+      kind: 'exec',
+      repo: fullName,
+      pr: request.pr,
+      target: guard.approval_binding_sha256,
+    });
+    if (!approved) {
+      const { item, audit } = await services.approvals.request({
+        kind: 'exec',
+        requester: request.commenter,
+        repo: fullName,
+        pr: request.pr,
+        target: guard.approval_binding_sha256,
+        summary: `exec \`${command.slice(0, 60).replace(/`/g, "'")}\``,
+        expiryMinutes: request.config.approval.expiry_minutes,
+      });
+      for (const event of audit) {
+        await request.audit({
+          actor: event.actor,
+          action: event.action,
+          target: event.target,
+          outcome: event.outcome,
+        });
+      }
+      return {
+        ok: true,
+        body: `The guard wants a second person for this command (${guard.rule}: ${guard.reason}).\n\nApproval \`${item.id}\` is pending: someone else can \`/ko approve ${item.id}\`; then comment the same \`/ko exec\` again. A changed command needs its own approval.`,
+      };
+    }
+  }
+  const { job, created } = await hub.submit({
+    script: command,
+    apply: request.mode === 'apply',
+    labels: [label],
+    idempotency_key: jobKey(
+      request.owner,
+      request.repo,
+      request.pr,
+      `comment-${request.commentId}`,
+    ),
+  });
+  await request.audit({
+    actor: request.commenter,
+    action: 'exec.submit',
+    target: `${fullName}#${request.pr} job ${job.id}`,
+    outcome: created ? request.mode : 'duplicate',
+  });
+  const waitMs = services.execWaitMs ?? DEFAULT_WAIT_MS;
+  services.background(`exec ${job.id}`, () => postWhenDone(services, request, job, waitMs));
+  return {
+    ok: true,
+    body: `Job \`${job.id}\` is queued for a runner labelled \`${label}\` (${request.modeReason}). KO posts its output here when it finishes (waiting up to ${Math.round(waitMs / 1000)} s); \`/ko cancel ${job.id}\` stops it.`,
+  };
+}
+
+async function postWhenDone(
+  services: DispatchServices,
+  request: DispatchRequest,
+  job: Job,
+  waitMs: number,
+): Promise<void> {
+  const hub = services.hub;
+  if (!hub) return;
+  const finished = await hub.waitForJob(job.id, waitMs);
+  const body =
+    finished && TERMINAL_STATES.has(finished.state)
+      ? await formatJobResult(hub, finished, fetchHint(services, job.id))
+      : `KO job \`${job.id}\` is still ${finished?.state ?? 'unknown'} after ${Math.round(waitMs / 1000)} s; ${fetchHint(services, job.id)}.`;
+  for (const part of splitComment(body, { maxParts: request.config.comments.max_parts })) {
+    await request.octokit.rest.issues.createComment({
+      owner: request.owner,
+      repo: request.repo,
+      issue_number: request.pr,
+      body: part.text,
+    });
+  }
+}
