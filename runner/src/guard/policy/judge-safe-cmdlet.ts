@@ -26,6 +26,8 @@ export function judgeSafeCmdlet(invocation: Invocation): Finding[] {
   if ((invocation.name === 'set-location' || invocation.name === 'push-location') && !invocation.parameters.some((p) => p.name === 'path' || p.name === 'literalpath')) {
     return [approval('not-allow-listed', `${label} without a path goes to the home directory`)];
   }
+  const filter = invocation.parameters.find((p) => ['filter', 'include', 'exclude'].includes(p.name) && p.value && (!p.value.static || /[\\/]|\.\./.test(p.value.text)));
+  if (filter) return [approval('dynamic-path', `${label} -${filter.rawName} ${filter.value?.text ?? ''} is a path pattern, not a name pattern`)];
   if (invocation.parameters.some((p) => p.name === 'followsymlink')) {
     return [approval('not-allow-listed', `${label} -FollowSymlink can walk out of the root through links`)];
   }

@@ -57,7 +57,7 @@ export const GIT_READ_SUBCOMMANDS = new Set([
 ]);
 
 /** git options that run programs, write files or change configuration. */
-export const GIT_RISKY_OPTION = /^(--output|--ext-diff|--textconv|--filters|--exec|--upload-pack|--receive-pack|--config|--open-files-in-pager|-O)/;
+export const GIT_RISKY_OPTION = /^(--output|--ext-diff|--textconv|--filters|--exec|--upload-pack|--receive-pack|--config|--open-files-in-pager|-O)/i;
 
 /** git configuration keys whose value is a program git will run. */
 export const GIT_CODE_CONFIG = /^(core\.(fsmonitor|hookspath|sshcommand|pager|editor|gitproxy|askpass)|alias\.|diff\..*\.(textconv|command)|diff\.external|filter\.|credential\.helper|include\.|includeif\.|sequence\.editor|gpg\.program|merge\..*\.driver|uploadpack\.|receivepack\.)/i;

@@ -51,11 +51,14 @@ export class PsScriptParser {
       if (!(error instanceof NestingTooDeep)) throw error;
       this.error(`nesting deeper than ${MAX_NESTING} levels`);
     }
+    this.out.parseErrors.push(...this.s.errors);
   }
 
   /** Parses the text as the body of an expandable string (a here-string's content). */
   parseExpandableBody(ctx: Ctx): { text: string; static: boolean } {
-    return this.parseExpandable(ctx, false);
+    const result = this.parseExpandable(ctx, false);
+    this.out.parseErrors.push(...this.s.errors);
+    return result;
   }
 
   private error(message: string): void {

@@ -3,6 +3,8 @@ import { backtickEscape, isBlank, isNewline, isSingleQuote, isDoubleQuote } from
 /** A cursor over the command text with the low-level reads the parser needs. */
 export class Scanner {
   pos = 0;
+  /** Unterminated comments and strings, reported by the parser as parse errors. */
+  readonly errors: string[] = [];
   constructor(readonly text: string) {}
 
   peek(offset = 0): string | undefined {
@@ -34,6 +36,7 @@ export class Scanner {
         if (this.peek(-1) === '\r' && this.peek() === '\n') this.pos += 1;
       } else if (c === '<' && this.peek(1) === '#') {
         const end = this.text.indexOf('#>', this.pos + 2);
+        if (end < 0) this.errors.push(`missing '#>' for the comment at offset ${this.pos}`);
         this.pos = end < 0 ? this.text.length : end + 2;
       } else if (c === '#') {
         while (!this.atEnd() && !isNewline(this.peek())) this.pos += 1;
@@ -70,6 +73,7 @@ export class Scanner {
 
   /** Reads a single-quoted string (cursor on the opening quote); doubled quotes are literal. */
   readSingleQuoted(): string {
+    const start = this.pos;
     this.pos += 1;
     let value = '';
     while (!this.atEnd()) {
@@ -83,6 +87,7 @@ export class Scanner {
       }
       value += c;
     }
+    this.errors.push(`missing closing quote for the string at offset ${start}`);
     return value;
   }
 
@@ -110,6 +115,7 @@ export class Scanner {
     let i = start;
     for (;;) {
       if (i >= this.text.length) {
+        this.errors.push(`missing the end of the here-string that starts at offset ${start}`);
         this.pos = this.text.length;
         return { body: this.text.slice(start), expandable };
       }
