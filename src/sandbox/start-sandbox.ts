@@ -152,6 +152,8 @@ export async function startGitHubSandbox(
       .toString();
   const loaded = options.snapshotFile ? await loadSnapshot(options.snapshotFile) : undefined;
   const state = loaded ?? createState({ appId, appSlug: options.appSlug });
+  // An explicit appId wins over the snapshot's, so JWTs are checked against what the caller configured.
+  if (loaded && options.appId !== undefined) state.app.id = options.appId;
   const faults = new FaultInjector();
   const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret';
   const sender = new WebhookSender(
