@@ -8,7 +8,8 @@ import {
   type CommandSpec,
 } from './command-table.ts';
 import { closestMatch } from './edit-distance.ts';
-import { parseFenceOpen, closesFence } from './markdown-fence.ts';
+import { code, fail, type CommandError, type Outcome } from './command-error.ts';
+import { parseExec } from './parse-exec.ts';
 import { scanComment, type ScannedLine } from './scan-comment.ts';
 
 export type Mode = 'dry-run' | 'apply';
@@ -27,23 +28,7 @@ export type KoCommand =
   | { name: 'cancel'; job?: string }
   | { name: 'exec'; command: string; source: 'line' | 'block'; language?: string };
 
-export type CommandErrorCode =
-  | 'MISSING_COMMAND'
-  | 'UNKNOWN_COMMAND'
-  | 'UNKNOWN_OPTION'
-  | 'CONFLICTING_OPTIONS'
-  | 'UNEXPECTED_ARGUMENT'
-  | 'INVALID_ARGUMENT'
-  | 'MISSING_ARGUMENT'
-  | 'UNCLOSED_CODE_BLOCK';
-
-export interface CommandError {
-  code: CommandErrorCode;
-  /** What was wrong, in Markdown, quoting what the user typed. */
-  message: string;
-  /** What to type instead ("Did you mean `/ko merge`?") or where to look; never acted on. */
-  suggestion: string;
-}
+export type { CommandError, CommandErrorCode } from './command-error.ts';
 
 interface ParseMeta {
   /** 1-based line of the `/ko` line that was read. */
@@ -60,20 +45,6 @@ export type ParseResult =
 const COMMAND_LINE = /^ {0,3}\/ko(?=\s|$)(.*)$/i;
 const JOB_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const HELP_HINT = '`/ko help` lists the commands.';
-
-/** Quotes user input as inline code, shortened and without backticks, so a reply stays readable. */
-function code(text: string): string {
-  const clean = text.replace(/`/g, "'");
-  return `\`${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}\``;
-}
-
-function fail(
-  code: CommandErrorCode,
-  message: string,
-  suggestion: string,
-): { error: CommandError } {
-  return { error: { code, message, suggestion } };
-}
 
 /**
  * Reads the `/ko` command of a comment body. Only lines that start with `/ko` (after at most three
@@ -99,8 +70,6 @@ export function parseCommand(body: string): ParseResult | null {
     ? { ok: false, error: outcome.error, ...meta }
     : { ok: true, command: outcome.command, ...meta };
 }
-
-type Outcome = { command: KoCommand } | { error: CommandError };
 
 function parseRest(rest: string, following: readonly ScannedLine[]): Outcome {
   const match = /^\s*(\S+)(.*)$/s.exec(rest);
@@ -233,52 +202,4 @@ function buildCommand(
     case 'rest':
       throw new TypeError('exec is parsed by parseExec');
   }
-}
-
-function parseExec(remainder: string, following: readonly ScannedLine[]): Outcome {
-  if (remainder !== '') {
-    return { command: { name: 'exec', command: unwrapCodeSpan(remainder), source: 'line' } };
-  }
-  const missing = fail(
-    'MISSING_ARGUMENT',
-    '`/ko exec` needs a command.',
-    'Put the command after `/ko exec` on the same line, or in a fenced code block (```) starting on the next line.',
-  );
-  const openIndex = following.findIndex((l) => l.text.trim() !== '');
-  const openLine = following[openIndex];
-  const fence = openLine === undefined ? undefined : parseFenceOpen(openLine.text);
-  if (fence === undefined) return missing;
-  const body: string[] = [];
-  for (const line of following.slice(openIndex + 1)) {
-    if (closesFence(line.text, fence)) {
-      const command = body.join('\n');
-      if (command.trim() === '') return missing;
-      const language = fence.info === '' ? {} : { language: fence.info.split(/\s+/)[0] as string };
-      return { command: { name: 'exec', command, source: 'block', ...language } };
-    }
-    body.push(line.text);
-  }
-  return fail(
-    'UNCLOSED_CODE_BLOCK',
-    `The code block after \`/ko exec\` (line ${(openLine as ScannedLine).number}) is never closed.`,
-    `End it with a line of \`\` ${fence.char.repeat(fence.length)} \`\`.`,
-  );
-}
-
-/**
- * `/ko exec \`Get-Date\`` renders as code, so the person means the text inside the code span;
- * the backticks are Markdown, not PowerShell (where a backtick is the escape character).
- */
-function unwrapCodeSpan(text: string): string {
-  const match = /^(`+)(?!`)([\s\S]*?[^`])\1$/.exec(text);
-  if (!match) return text;
-  const ticks = match[1] as string;
-  const inner = match[2] as string;
-  // A run of the same length inside would have ended the span earlier: not one span.
-  if (new RegExp(`(^|[^\`])${ticks}([^\`]|$)`).test(inner)) return text;
-  const trimmed =
-    inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== ''
-      ? inner.slice(1, -1)
-      : inner;
-  return trimmed.trim() === '' ? text : trimmed;
 }

@@ -51,7 +51,10 @@ export async function decideApproval(
       target: `${input.repo}#${input.pr} approval ${item.id}`,
       outcome: `refused: ${four.reason}`,
     });
-    return { ok: false, body: `@${input.actor} cannot ${input.action} approval \`${item.id}\`: ${four.reason}.` };
+    return {
+      ok: false,
+      body: `@${input.actor} cannot ${input.action} approval \`${item.id}\`: ${four.reason}.`,
+    };
   }
   try {
     const result =
@@ -61,7 +64,10 @@ export async function decideApproval(
     await writeAudit(input.audit, result.audit);
     await services.workflow?.onApprovalDecided({ approvalId: item.id });
     const verb = input.action === 'proceed' ? 'approved' : 'aborted';
-    return { ok: true, body: `Approval \`${item.id}\` (${item.summary}) was ${verb} by @${input.actor}.` };
+    return {
+      ok: true,
+      body: `Approval \`${item.id}\` (${item.summary}) was ${verb} by @${input.actor}.`,
+    };
   } catch (error) {
     await writeAudit(input.audit, auditEventsOf(error));
     return { ok: false, body: describe(error) };

@@ -14,7 +14,11 @@ export async function cancelJob(
   id: string | undefined,
 ): Promise<DispatchReply> {
   const hub = services.hub;
-  if (!hub) return { ok: false, body: 'No runner hub runs in this KO process: there is nothing to cancel.' };
+  if (!hub)
+    return {
+      ok: false,
+      body: 'No runner hub runs in this KO process: there is nothing to cancel.',
+    };
   const open = (await jobsOfPr(hub, request.owner, request.repo, request.pr)).filter(
     (job) => !TERMINAL_STATES.has(job.state),
   );

@@ -12,7 +12,8 @@ async function checkLines(request: DispatchRequest): Promise<{ head: string; lin
     return `- \`${run.name}\` ${state}${required.has(run.name) ? ' (required)' : ''}`;
   });
   for (const name of required) {
-    if (!data.check_runs.some((run) => run.name === name)) lines.push(`- \`${name}\` missing (required)`);
+    if (!data.check_runs.some((run) => run.name === name))
+      lines.push(`- \`${name}\` missing (required)`);
   }
   return { head, lines: lines.length === 0 ? ['- no checks reported yet'] : lines };
 }
@@ -42,7 +43,10 @@ export async function runStatus(
     '**Approvals waiting**',
     ...(pending.length === 0
       ? ['- none']
-      : pending.map((i) => `- \`${i.id}\` ${i.kind}: ${i.summary} (asked by @${i.requester}, until ${i.expires_at})`)),
+      : pending.map(
+          (i) =>
+            `- \`${i.id}\` ${i.kind}: ${i.summary} (asked by @${i.requester}, until ${i.expires_at})`,
+        )),
     '',
     '**Jobs**',
     ...(jobs.length === 0
