@@ -37,8 +37,8 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
       files: { 'README.md': '# widgets\n', 'src/index.ts': 'export {};\n' },
       ci: {
         checks: [
-          { name: 'build', outcome: 'success', delayMs: 300 },
-          { name: 'lint', outcome: 'success', delayMs: 500, kind: 'status' },
+          { name: 'build', outcome: 'success', delayMs: 1000 },
+          { name: 'lint', outcome: 'success', delayMs: 1200, kind: 'status' },
         ],
       },
       requiredChecks: ['build', 'lint'],
@@ -112,7 +112,7 @@ describe('the stand-in driven by Probot’s own Octokit (as a GitHub Enterprise 
       body: 'made by the test',
     });
     expect(pr.number).toBe(1);
-    // Before CI finishes, required checks hold the merge back.
+    // Before CI finishes (its checks take a second), required checks hold the merge back.
     const { data: early } = await octokit.rest.pulls.get({ ...REPO, pull_number: pr.number });
     expect(early.mergeable_state).toBe('blocked');
     const opened = await receiver.waitFor(
