@@ -1,6 +1,6 @@
 import { BUILTIN_ALIASES } from './aliases.ts';
 
-export interface CanonicalName {
+interface CanonicalName {
   /** Lower case, qualifier and directory stripped, `.exe`/`.com` dropped, alias resolved. */
   name: string;
   /** The alias that was resolved (`rm`), when there was one. */
@@ -50,5 +50,7 @@ export function canonicalCommandName(rawName: string): CanonicalName {
     const target = BUILTIN_ALIASES[name];
     if (target !== undefined) return { name: target, alias: name, qualified };
   }
-  return qualified ? { name, qualified, qualifier: trimmed.slice(0, lastSeparator) } : { name, qualified };
+  return qualified
+    ? { name, qualified, qualifier: trimmed.slice(0, lastSeparator) }
+    : { name, qualified };
 }

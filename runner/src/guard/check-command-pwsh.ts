@@ -2,7 +2,11 @@ import { decide, parseCommandTs, type GuardDecision, type GuardOptions } from '.
 import { expandNested, MAX_NESTED_DEPTH } from './expand-nested.ts';
 import type { ParsedCommand } from './parsed-command.ts';
 import { parsedForm } from './parsed-form.ts';
-import { parseWithPwsh, type PwshParseRequest, type PwshParserOptions } from './ps-parser/run-ps-parser.ts';
+import {
+  parseWithPwsh,
+  type PwshParseRequest,
+  type PwshParserOptions,
+} from './ps-parser/run-ps-parser.ts';
 import { severity } from './policy/verdict.ts';
 
 function key(r: PwshParseRequest): string {
@@ -15,13 +19,23 @@ function key(r: PwshParseRequest): string {
  *
  * @example const [parsed] = await parseCommandsPwsh(['cmd /c "rd /s x"'], {});
  */
-export async function parseCommandsPwsh(texts: string[], options: PwshParserOptions = {}): Promise<ParsedCommand[]> {
+async function parseCommandsPwsh(
+  texts: string[],
+  options: PwshParserOptions = {},
+): Promise<ParsedCommand[]> {
   const cache = new Map<string, ParsedCommand>();
-  const top = await parseWithPwsh(texts.map((text) => ({ text, depth: 0, via: 'direct' })), options);
-  const lookup = { parsePowerShell: (text: string, depth: number, via: PwshParseRequest['via']) => cache.get(key({ text, depth, via })) };
+  const top = await parseWithPwsh(
+    texts.map((text) => ({ text, depth: 0, via: 'direct' })),
+    options,
+  );
+  const lookup = {
+    parsePowerShell: (text: string, depth: number, via: PwshParseRequest['via']) =>
+      cache.get(key({ text, depth, via })),
+  };
   for (let round = 0; round <= MAX_NESTED_DEPTH; round += 1) {
     const pending = new Map<string, PwshParseRequest>();
-    for (const parsed of top) for (const p of expandNested(parsed, lookup).pending) pending.set(key(p), p);
+    for (const parsed of top)
+      for (const p of expandNested(parsed, lookup).pending) pending.set(key(p), p);
     if (pending.size === 0) break;
     const requests = [...pending.values()];
     const results = await parseWithPwsh(requests, options);
@@ -41,9 +55,14 @@ export async function parseCommandsPwsh(texts: string[], options: PwshParserOpti
  *
  * @example (await checkCommandsPwsh(['Remove-Item -Recurse x'], { root: '/repo' }))[0]?.verdict // 'deny'
  */
-export async function checkCommandsPwsh(texts: string[], options: GuardOptions & PwshParserOptions): Promise<GuardDecision[]> {
+export async function checkCommandsPwsh(
+  texts: string[],
+  options: GuardOptions & PwshParserOptions,
+): Promise<GuardDecision[]> {
   const parsed = await parseCommandsPwsh(texts, options);
-  return texts.map((text, i) => decide(text, parsed[i] as ParsedCommand, options, 'pwsh', parsedForm(parseCommandTs(text))));
+  return texts.map((text, i) =>
+    decide(text, parsed[i] as ParsedCommand, options, 'pwsh', parsedForm(parseCommandTs(text))),
+  );
 }
 
 /**
@@ -52,10 +71,17 @@ export async function checkCommandsPwsh(texts: string[], options: GuardOptions &
  *
  * @example (await checkCommandStrict('rm -r x', { root: '/repo' })).verdict // 'deny'
  */
-export async function checkCommandStrict(text: string, options: GuardOptions & PwshParserOptions): Promise<GuardDecision> {
+export async function checkCommandStrict(
+  text: string,
+  options: GuardOptions & PwshParserOptions,
+): Promise<GuardDecision> {
   const [pwsh] = await checkCommandsPwsh([text], options);
   const ts = decide(text, parseCommandTs(text), options, 'ts');
   const stricter = pwsh && severity(pwsh.verdict) > severity(ts.verdict) ? pwsh : ts;
   const other = stricter === ts ? pwsh : ts;
-  return { ...stricter, engine: 'both', findings: [...stricter.findings, ...(other?.findings ?? [])] };
+  return {
+    ...stricter,
+    engine: 'both',
+    findings: [...stricter.findings, ...(other?.findings ?? [])],
+  };
 }

@@ -40,7 +40,13 @@ export function parseCommandTs(text: string): ParsedCommand {
 }
 
 /** Applies the policy to a parsed command and attaches the parsed form and hashes. */
-export function decide(text: string, parsed: ParsedCommand, options: GuardOptions, engine: GuardEngine, form = parsedForm(parsed)): GuardDecision {
+export function decide(
+  text: string,
+  parsed: ParsedCommand,
+  options: GuardOptions,
+  engine: GuardEngine,
+  form = parsedForm(parsed),
+): GuardDecision {
   const platform = options.platform ?? process.platform;
   const verdict = evaluatePolicy(parsed, {
     root: options.root,

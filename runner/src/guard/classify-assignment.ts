@@ -1,7 +1,8 @@
 import type { DynamicConstruct } from './parsed-command.ts';
 
 /** Variables whose value changes what later commands do. */
-const STEERING = /^\$\{?(global:|script:|local:)?(psdefaultparametervalues|\w*preference|ofs|executioncontext|host|psmoduleautoloadingpreference)\b/i;
+const STEERING =
+  /^\$\{?(global:|script:|local:)?(psdefaultparametervalues|\w*preference|ofs|executioncontext|host|psmoduleautoloadingpreference)\b/i;
 
 /**
  * What an assignment's left side means to the guard: a change of the environment
@@ -14,6 +15,7 @@ const STEERING = /^\$\{?(global:|script:|local:)?(psdefaultparametervalues|\w*pr
 export function classifyAssignment(lhs: string): DynamicConstruct | undefined {
   const text = lhs.trim();
   if (/^\$\{?env:/i.test(text) || STEERING.test(text)) return { kind: 'environment-change', text };
-  if (/\.|::|\[/.test(text.replace(/^(\[[^\]]*\])+/, ''))) return { kind: 'member-assignment', text };
+  if (/\.|::|\[/.test(text.replace(/^(\[[^\]]*\])+/, '')))
+    return { kind: 'member-assignment', text };
   return undefined;
 }

@@ -2,13 +2,23 @@ import { nativeInvocation } from './native-shell/native-invocation.ts';
 import { parseCmdLine } from './native-shell/parse-cmd-line.ts';
 import { parseShLine } from './native-shell/parse-sh-line.ts';
 import { splitCommandLine } from './native-shell/split-command-line.ts';
-import { emptyParsedCommand, mergeParsedCommand, type Invocation, type InvokedVia, type ParsedCommand } from './parsed-command.ts';
+import {
+  emptyParsedCommand,
+  mergeParsedCommand,
+  type Invocation,
+  type InvokedVia,
+  type ParsedCommand,
+} from './parsed-command.ts';
 
 /** Parses nested PowerShell text; undefined means "not parsed yet" (the pwsh front end batches). */
-export type NestedPowerShellParser = (text: string, depth: number, via: InvokedVia) => ParsedCommand | undefined;
+type NestedPowerShellParser = (
+  text: string,
+  depth: number,
+  via: InvokedVia,
+) => ParsedCommand | undefined;
 
 /** Nested PowerShell text the caller has not parsed yet. */
-export interface PendingText {
+interface PendingText {
   text: string;
   depth: number;
   via: InvokedVia;
@@ -22,7 +32,30 @@ type Nested =
 
 const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'ash', 'busybox', 'fish']);
 const POWERSHELLS = new Set(['powershell', 'pwsh', 'powershell_ise', 'pwsh-preview']);
-const PWSH_VALUE_PARAMS = ['executionpolicy', 'ep', 'ex', 'windowstyle', 'w', 'workingdirectory', 'wd', 'configurationname', 'config', 'outputformat', 'o', 'of', 'inputformat', 'if', 'inp', 'version', 'v', 'psconsolefile', 'custompipename', 'settingsfile', 'encodedarguments', 'ea'];
+const PWSH_VALUE_PARAMS = [
+  'executionpolicy',
+  'ep',
+  'ex',
+  'windowstyle',
+  'w',
+  'workingdirectory',
+  'wd',
+  'configurationname',
+  'config',
+  'outputformat',
+  'o',
+  'of',
+  'inputformat',
+  'if',
+  'inp',
+  'version',
+  'v',
+  'psconsolefile',
+  'custompipename',
+  'settingsfile',
+  'encodedarguments',
+  'ea',
+];
 
 export const MAX_NESTED_DEPTH = 8;
 
@@ -88,7 +121,8 @@ function nestedOf(invocation: Invocation, parsed: ParsedCommand): Nested[] {
   if (name === 'start-process') return startProcessNested(invocation, parsed);
   if (name === 'invoke-expression') {
     const command = invocation.parameters.find((p) => p.name === 'command')?.value;
-    if (command?.static) return [{ kind: 'powershell', text: command.text, via: 'Invoke-Expression' }];
+    if (command?.static)
+      return [{ kind: 'powershell', text: command.text, via: 'Invoke-Expression' }];
   }
   return [];
 }
@@ -106,14 +140,20 @@ function wslNested(argv: string[]): Nested[] {
   }
   const rest = argv.slice(i);
   if (rest.length === 0) return [];
-  return [{ kind: 'invocation', invocation: nativeInvocation(rest[0] as string, rest.slice(1), 'wsl', 0) }];
+  return [
+    {
+      kind: 'invocation',
+      invocation: nativeInvocation(rest[0] as string, rest.slice(1), 'wsl', 0),
+    },
+  ];
 }
 
 function powershellNested(argv: string[], parsed: ParsedCommand): Nested[] {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     const isParam = /^[-/\u2013\u2014\u2015]/.test(arg);
-    if (!isParam) return [{ kind: 'powershell', text: argv.slice(i).join(' '), via: 'powershell -Command' }];
+    if (!isParam)
+      return [{ kind: 'powershell', text: argv.slice(i).join(' '), via: 'powershell -Command' }];
     const [rawKey = '', inlineValue] = arg.slice(1).split(':');
     const key = rawKey.toLowerCase();
     // pwsh: -EncodedCommand | -e | -ec, and any longer prefix (`-enc`, `-encod`).
@@ -121,12 +161,18 @@ function powershellNested(argv: string[], parsed: ParsedCommand): Nested[] {
       const encoded = inlineValue ?? argv[i + 1] ?? '';
       parsed.dynamic.push({ kind: 'encoded-command', text: encoded });
       const decoded = decodeEncodedCommand(encoded);
-      return decoded === undefined ? [] : [{ kind: 'powershell', text: decoded, via: 'powershell -EncodedCommand' }];
+      return decoded === undefined
+        ? []
+        : [{ kind: 'powershell', text: decoded, via: 'powershell -EncodedCommand' }];
     }
     if (key === 'c' || (key.length > 0 && 'command'.startsWith(key))) {
-      const rest = inlineValue !== undefined ? [inlineValue, ...argv.slice(i + 1)] : argv.slice(i + 1);
+      const rest =
+        inlineValue !== undefined ? [inlineValue, ...argv.slice(i + 1)] : argv.slice(i + 1);
       if (rest.length === 1 && rest[0] === '-') {
-        parsed.dynamic.push({ kind: 'unparsed-nested', text: 'powershell -Command - (reads stdin)' });
+        parsed.dynamic.push({
+          kind: 'unparsed-nested',
+          text: 'powershell -Command - (reads stdin)',
+        });
         return [];
       }
       return [{ kind: 'powershell', text: rest.join(' '), via: 'powershell -Command' }];
@@ -142,11 +188,16 @@ function startProcessNested(invocation: Invocation, parsed: ParsedCommand): Nest
   const argumentList = invocation.parameters.find((p) => p.name === 'argumentlist')?.value;
   if (!filePath) return [];
   if (!filePath.static || (argumentList && !argumentList.static)) {
-    parsed.dynamic.push({ kind: 'dynamic-name', text: `Start-Process ${filePath.text} ${argumentList?.text ?? ''}`.trim() });
+    parsed.dynamic.push({
+      kind: 'dynamic-name',
+      text: `Start-Process ${filePath.text} ${argumentList?.text ?? ''}`.trim(),
+    });
     if (!filePath.static) return [];
   }
   const args = argumentList ? splitCommandLine(argumentList.items.join(' ')) : [];
-  return [{ kind: 'invocation', invocation: nativeInvocation(filePath.text, args, 'Start-Process', 0) }];
+  return [
+    { kind: 'invocation', invocation: nativeInvocation(filePath.text, args, 'Start-Process', 0) },
+  ];
 }
 
 /**
@@ -154,7 +205,7 @@ function startProcessNested(invocation: Invocation, parsed: ParsedCommand): Nest
  *
  * @example decodeEncodedCommand(Buffer.from('dir', 'utf16le').toString('base64')) // 'dir'
  */
-export function decodeEncodedCommand(encoded: string): string | undefined {
+function decodeEncodedCommand(encoded: string): string | undefined {
   const compact = encoded.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
   return Buffer.from(compact, 'base64').toString('utf16le');

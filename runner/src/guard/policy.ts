@@ -6,9 +6,9 @@ import { judgeRedirection } from './policy/judge-paths.ts';
 import { DOWNLOADERS, DOWNLOAD_MEMBERS, STDIN_INTERPRETERS } from './policy/rule-tables.ts';
 import { severity, type Finding, type PolicyContext, type VerdictClass } from './policy/verdict.ts';
 
-export type { Finding, PolicyContext, VerdictClass } from './policy/verdict.ts';
+export type { Finding, VerdictClass } from './policy/verdict.ts';
 
-export interface PolicyVerdict {
+interface PolicyVerdict {
   verdict: VerdictClass;
   /** The rule of the worst finding. */
   rule: string;
@@ -19,13 +19,16 @@ export interface PolicyVerdict {
 
 function isDownload(invocation: Invocation): boolean {
   if (invocation.name === 'certutil') return /urlcache|verifyctl/i.test(invocation.argv.join(' '));
-  if (invocation.name === 'new-object') return /net\.webclient|net\.http\.httpclient/i.test(invocation.argv.join(' '));
+  if (invocation.name === 'new-object')
+    return /net\.webclient|net\.http\.httpclient/i.test(invocation.argv.join(' '));
   return DOWNLOADERS.has(invocation.name);
 }
 
 function readsCodeFromStdin(invocation: Invocation): boolean {
   if (!STDIN_INTERPRETERS.has(invocation.name) || invocation.knownCmdlet) return false;
-  return invocation.argv.every((a) => a === '-' || a === '-s' || /^-(noprofile|nop|noninteractive|noni|nologo|nol)$/i.test(a));
+  return invocation.argv.every(
+    (a) => a === '-' || a === '-s' || /^-(noprofile|nop|noninteractive|noni|nologo|nol)$/i.test(a),
+  );
 }
 
 /** Download-and-execute and decode-and-execute, which span several commands of one line. */
@@ -34,11 +37,20 @@ function judgeCombinations(parsed: ParsedCommand): Finding[] {
   const executes =
     parsed.invocations.some((i) => i.name === 'invoke-expression' || readsCodeFromStdin(i)) ||
     parsed.dynamic.some((d) => d.kind === 'scriptblock-create' || d.kind === 'invoke-expression') ||
-    parsed.dotnetCalls.some((c) => (c.type === 'scriptblock' && c.member === 'create') || c.member === 'invokescript' || c.member === 'invoke');
-  const downloads = parsed.invocations.some(isDownload) || parsed.dotnetCalls.some((c) => DOWNLOAD_MEMBERS.has(c.member));
+    parsed.dotnetCalls.some(
+      (c) =>
+        (c.type === 'scriptblock' && c.member === 'create') ||
+        c.member === 'invokescript' ||
+        c.member === 'invoke',
+    );
+  const downloads =
+    parsed.invocations.some(isDownload) ||
+    parsed.dotnetCalls.some((c) => DOWNLOAD_MEMBERS.has(c.member));
   const decodes = parsed.dotnetCalls.some((c) => c.member === 'frombase64string');
-  if (executes && downloads) findings.push(deny('download-execute', 'the command downloads content and runs it as code'));
-  if (executes && decodes) findings.push(deny('encoded-command', 'the command decodes base64 and runs it as code'));
+  if (executes && downloads)
+    findings.push(deny('download-execute', 'the command downloads content and runs it as code'));
+  if (executes && decodes)
+    findings.push(deny('encoded-command', 'the command decodes base64 and runs it as code'));
   return findings;
 }
 
@@ -53,7 +65,10 @@ function judgeDynamic(parsed: ParsedCommand): Finding[] {
         return approval('alias-definition', `${d.text} redefines a command name`);
       case 'environment-change':
         return /env:\{?git_/i.test(d.text)
-          ? deny('git-config-override', `${d.text}: GIT_* environment variables configure git (GIT_CONFIG_*, GIT_SSH_COMMAND run programs)`)
+          ? deny(
+              'git-config-override',
+              `${d.text}: GIT_* environment variables configure git (GIT_CONFIG_*, GIT_SSH_COMMAND run programs)`,
+            )
           : approval('environment-change', `${d.text} changes what later commands do`);
       case 'member-assignment':
         return approval('member-assignment', `${d.text} = … sets a property on an object`);
@@ -74,7 +89,9 @@ function judgeDynamic(parsed: ParsedCommand): Finding[] {
  */
 export function evaluatePolicy(parsed: ParsedCommand, ctx: PolicyContext): PolicyVerdict {
   const findings: Finding[] = [
-    ...parsed.parseErrors.map((e) => approval('parse-error', `the command does not parse cleanly: ${e}`)),
+    ...parsed.parseErrors.map((e) =>
+      approval('parse-error', `the command does not parse cleanly: ${e}`),
+    ),
     ...judgeDynamic(parsed),
     ...judgeCombinations(parsed),
     ...parsed.invocations.flatMap((i) => judgeInvocation(i, ctx)),

@@ -34,12 +34,19 @@ export function wildcardToRegExp(pattern: string, caseSensitive: boolean): RegEx
  *
  * @example expandWildcards('src/*.ts', '/repo', 'linux') // ['/repo/src/a.ts', ...]
  */
-export function expandWildcards(candidate: string, cwd: string, platform: NodeJS.Platform): string[] | 'too-many' | undefined {
+export function expandWildcards(
+  candidate: string,
+  cwd: string,
+  platform: NodeJS.Platform,
+): string[] | 'too-many' | undefined {
   if (!WILDCARD.test(candidate)) return undefined;
   const flavor = platform === 'win32' ? path.win32 : path.posix;
   const absolute = flavor.resolve(cwd, candidate);
   const { root } = flavor.parse(absolute);
-  const segments = absolute.slice(root.length).split(platform === 'win32' ? /[\\/]/ : '/').filter(Boolean);
+  const segments = absolute
+    .slice(root.length)
+    .split(platform === 'win32' ? /[\\/]/ : '/')
+    .filter(Boolean);
   let current = [root];
   for (const segment of segments) {
     if (!WILDCARD.test(segment)) {

@@ -7,7 +7,8 @@ import { refuse, type SandboxOptions, type SandboxVerdict } from './sandbox-verd
 import { isWindowsPathInside, joinWindowsPath, normalizeWindowsPath } from './windows-path.ts';
 
 /** PowerShell provider paths that are not the file system (`HKLM:\`, `Env:`, `Registry::`). */
-const PROVIDER = /^(hklm|hkcu|hkcr|hku|hkcc|env|variable|function|alias|cert|wsman|temp)::?|^([a-z.\\]*\\)?(registry|environment|variable|function|alias|certificate|wsman)::/i;
+const PROVIDER =
+  /^(hklm|hkcu|hkcr|hku|hkcc|env|variable|function|alias|cert|wsman|temp)::?|^([a-z.\\]*\\)?(registry|environment|variable|function|alias|certificate|wsman)::/i;
 const FILESYSTEM_PROVIDER = /^(microsoft\.powershell\.core\\)?filesystem::/i;
 
 /**
@@ -18,7 +19,11 @@ const FILESYSTEM_PROVIDER = /^(microsoft\.powershell\.core\\)?filesystem::/i;
  *
  * @example resolveInsideRoot('/srv/repo', '../etc/passwd', { platform: 'linux' }) // { inside: false, code: 'OUTSIDE_ROOT', ... }
  */
-export function resolveInsideRoot(root: string, candidate: string, options: SandboxOptions = {}): SandboxVerdict {
+export function resolveInsideRoot(
+  root: string,
+  candidate: string,
+  options: SandboxOptions = {},
+): SandboxVerdict {
   const platform = options.platform ?? process.platform;
   const useDisk = options.realpath ?? platform === process.platform;
   if (candidate.length === 0) return refuse('EMPTY_PATH', 'the path is empty');
@@ -38,25 +43,41 @@ export function resolveInsideRoot(root: string, candidate: string, options: Sand
  *
  * @example resolveAllInsideRoot('/srv/repo', 'esc*\/secret.txt') // refused when escape -> /outside
  */
-export function resolveAllInsideRoot(root: string, candidate: string, options: SandboxOptions = {}): SandboxVerdict {
+export function resolveAllInsideRoot(
+  root: string,
+  candidate: string,
+  options: SandboxOptions = {},
+): SandboxVerdict {
   const platform = options.platform ?? process.platform;
   const useDisk = options.realpath ?? platform === process.platform;
   const literal = resolveInsideRoot(root, candidate, options);
   if (!useDisk || !literal.inside) return literal;
   const matches = expandWildcards(candidate, options.cwd ?? root, platform);
   if (matches === undefined || matches.length === 0) return literal;
-  if (matches === 'too-many') return refuse('OUTSIDE_ROOT', `'${candidate}' matches too many paths to check`);
+  if (matches === 'too-many')
+    return refuse('OUTSIDE_ROOT', `'${candidate}' matches too many paths to check`);
   for (const match of matches) {
     const verdict = resolveInsideRoot(root, match, options);
-    if (!verdict.inside) return { ...verdict, reason: `'${candidate}' matches ${match}: ${verdict.reason}` };
+    if (!verdict.inside)
+      return { ...verdict, reason: `'${candidate}' matches ${match}: ${verdict.reason}` };
   }
   return literal;
 }
 
-function resolvePosix(root: string, p: string, candidate: string, cwd: string, useDisk: boolean): SandboxVerdict {
+function resolvePosix(
+  root: string,
+  p: string,
+  candidate: string,
+  cwd: string,
+  useDisk: boolean,
+): SandboxVerdict {
   if (!path.posix.isAbsolute(root)) throw notAbsolute(root);
   const realRoot = useDisk ? realRootOf(root) : path.posix.normalize(root);
-  const start = path.posix.isAbsolute(p) ? '/' : useDisk ? realpathSync(cwd) : path.posix.normalize(cwd);
+  const start = path.posix.isAbsolute(p)
+    ? '/'
+    : useDisk
+      ? realpathSync(cwd)
+      : path.posix.normalize(cwd);
   let resolved: string;
   if (useDisk) {
     const walked = walkPhysically(start, p.split('/'));
@@ -67,7 +88,11 @@ function resolvePosix(root: string, p: string, candidate: string, cwd: string, u
   }
   return isPosixInside(realRoot, resolved)
     ? { inside: true, resolved }
-    : refuse('OUTSIDE_ROOT', `'${candidate}' resolves to ${resolved}, outside the root ${realRoot}`, resolved);
+    : refuse(
+        'OUTSIDE_ROOT',
+        `'${candidate}' resolves to ${resolved}, outside the root ${realRoot}`,
+        resolved,
+      );
 }
 
 /** Applies each segment on disk as the kernel would: `..` after a symlink leaves the link's target. */
@@ -88,7 +113,11 @@ function walkPhysically(start: string, segments: string[]): { path: string } | S
     try {
       current = realpathSync(next);
     } catch {
-      if (isSymlink(next)) return refuse('DANGLING_SYMLINK', `${next} is a symlink to something that does not exist yet`);
+      if (isSymlink(next))
+        return refuse(
+          'DANGLING_SYMLINK',
+          `${next} is a symlink to something that does not exist yet`,
+        );
       onDisk = false;
       current = next;
     }
@@ -96,8 +125,15 @@ function walkPhysically(start: string, segments: string[]): { path: string } | S
   return { path: current };
 }
 
-function resolveWindows(root: string, p: string, candidate: string, cwd: string, useDisk: boolean): SandboxVerdict {
-  if (!/^([a-z]:[\\/]|[\\/]{2}[^\\/])/i.test(root) || !/^([a-z]:[\\/]|[\\/]{2}[^\\/])/i.test(cwd)) throw notAbsolute(root);
+function resolveWindows(
+  root: string,
+  p: string,
+  candidate: string,
+  cwd: string,
+  useDisk: boolean,
+): SandboxVerdict {
+  if (!/^([a-z]:[\\/]|[\\/]{2}[^\\/])/i.test(root) || !/^([a-z]:[\\/]|[\\/]{2}[^\\/])/i.test(cwd))
+    throw notAbsolute(root);
   const rootParts = normalizeWindowsPath(root, root);
   if ('inside' in rootParts) throw notAbsolute(root);
   let rootPath = joinWindowsPath(rootParts);
@@ -109,16 +145,30 @@ function resolveWindows(root: string, p: string, candidate: string, cwd: string,
     const real = realpathOfLongestPrefix(resolved, path.win32);
     if ('inside' in real) return real;
     if (parts.hasShortName && !real.shortNamesResolved) {
-      return refuse('SHORT_NAME_UNRESOLVED', `'${candidate}' uses an 8.3 short name that does not exist on disk, so its long name is unknown`);
+      return refuse(
+        'SHORT_NAME_UNRESOLVED',
+        `'${candidate}' uses an 8.3 short name that does not exist on disk, so its long name is unknown`,
+      );
     }
     resolved = real.path;
   } else if (parts.hasShortName) {
-    return refuse('SHORT_NAME_UNRESOLVED', `'${candidate}' uses an 8.3 short name and cannot be resolved without the disk`);
+    return refuse(
+      'SHORT_NAME_UNRESOLVED',
+      `'${candidate}' uses an 8.3 short name and cannot be resolved without the disk`,
+    );
   }
   if (!isWindowsPathInside(rootPath, resolved)) {
     return parts.root.startsWith('\\\\')
-      ? refuse('UNC_PATH', `'${candidate}' is on the network share ${parts.root}, outside the root ${rootPath}`, resolved)
-      : refuse('OUTSIDE_ROOT', `'${candidate}' resolves to ${resolved}, outside the root ${rootPath}`, resolved);
+      ? refuse(
+          'UNC_PATH',
+          `'${candidate}' is on the network share ${parts.root}, outside the root ${rootPath}`,
+          resolved,
+        )
+      : refuse(
+          'OUTSIDE_ROOT',
+          `'${candidate}' resolves to ${resolved}, outside the root ${rootPath}`,
+          resolved,
+        );
   }
   return { inside: true, resolved };
 }
@@ -131,7 +181,11 @@ function realpathOfLongestPrefix(
   let existing = full;
   const tail: string[] = [];
   while (!existsSync(existing)) {
-    if (isSymlink(existing)) return refuse('DANGLING_SYMLINK', `${existing} is a link to something that does not exist yet`);
+    if (isSymlink(existing))
+      return refuse(
+        'DANGLING_SYMLINK',
+        `${existing} is a link to something that does not exist yet`,
+      );
     const parent = flavor.dirname(existing);
     if (parent === existing) break;
     tail.unshift(flavor.basename(existing));
@@ -166,7 +220,11 @@ function isPosixInside(root: string, p: string): boolean {
 }
 
 function notAbsolute(root: string): PreconditionError {
-  return new PreconditionError('SANDBOX_ROOT_NOT_ABSOLUTE', `the root ${root} is not an absolute path`, {
-    hint: 'pass an absolute directory as --root',
-  });
+  return new PreconditionError(
+    'SANDBOX_ROOT_NOT_ABSOLUTE',
+    `the root ${root} is not an absolute path`,
+    {
+      hint: 'pass an absolute directory as --root',
+    },
+  );
 }

@@ -29,5 +29,7 @@ export interface SandboxOptions {
 }
 
 export function refuse(code: SandboxCode, reason: string, resolved?: string): SandboxVerdict {
-  return resolved === undefined ? { inside: false, code, reason } : { inside: false, code, reason, resolved };
+  return resolved === undefined
+    ? { inside: false, code, reason }
+    : { inside: false, code, reason, resolved };
 }

@@ -1,9 +1,10 @@
 import { refuse, type SandboxVerdict } from './sandbox-verdict.ts';
 
 /** CON, PRN, AUX, NUL, COM0-9, LPT0-9 (and the superscript digits Windows also accepts). */
-const DEVICE = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$|clock\$)$/i;
+const DEVICE =
+  /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$|clock\$)$/i;
 
-export interface WindowsPathParts {
+interface WindowsPathParts {
   /** `C:` or `\\server\share` (lower case preserved as written). */
   root: string;
   segments: string[];
@@ -19,7 +20,10 @@ export interface WindowsPathParts {
  *
  * @example normalizeWindowsPath('C:\\repo\\a\\..\\b. ', 'C:\\repo') // { root: 'C:', segments: ['repo', 'b'], ... }
  */
-export function normalizeWindowsPath(candidate: string, cwd: string): WindowsPathParts | SandboxVerdict {
+export function normalizeWindowsPath(
+  candidate: string,
+  cwd: string,
+): WindowsPathParts | SandboxVerdict {
   let p = candidate.replace(/\//g, '\\');
   if (p.startsWith('\\\\.\\') || p.startsWith('\\??\\') || /^\\\\\?\\globalroot/i.test(p)) {
     return refuse('DEVICE_NAMESPACE', `'${candidate}' names a device, not a file`);
@@ -44,7 +48,10 @@ export function normalizeWindowsPath(candidate: string, cwd: string): WindowsPat
   } else if (/^[a-z]:/i.test(p)) {
     const cwdParts = normalizeWindowsPath(cwd, cwd);
     if ('inside' in cwdParts || cwdParts.root.toLowerCase() !== p.slice(0, 2).toLowerCase()) {
-      return refuse('DRIVE_RELATIVE', `'${candidate}' is relative to the current directory of drive ${p.slice(0, 2)}, which is unknown`);
+      return refuse(
+        'DRIVE_RELATIVE',
+        `'${candidate}' is relative to the current directory of drive ${p.slice(0, 2)}, which is unknown`,
+      );
     }
     return normalizeWindowsPath(`${cwd}\\${p.slice(2)}`, cwd);
   } else if (p.startsWith('\\\\')) {
@@ -61,22 +68,36 @@ export function normalizeWindowsPath(candidate: string, cwd: string): WindowsPat
   for (const raw of rest.split('\\')) {
     if (raw === '' || raw === '.') continue;
     if (raw === '..') {
-      if (extended) return refuse('AMBIGUOUS_SEGMENT', `'${candidate}' uses '..' in a \\\\?\\ path, which Windows does not normalize`);
+      if (extended)
+        return refuse(
+          'AMBIGUOUS_SEGMENT',
+          `'${candidate}' uses '..' in a \\\\?\\ path, which Windows does not normalize`,
+        );
       segments.pop();
       continue;
     }
     if (raw.includes(':')) {
-      return refuse('ALTERNATE_DATA_STREAM', `'${candidate}' names an alternate data stream ('${raw}')`);
+      return refuse(
+        'ALTERNATE_DATA_STREAM',
+        `'${candidate}' names an alternate data stream ('${raw}')`,
+      );
     }
     if (/^[. ]+$/.test(raw)) {
-      return refuse('AMBIGUOUS_SEGMENT', `'${candidate}' has a name made of dots and spaces only ('${raw}')`);
+      return refuse(
+        'AMBIGUOUS_SEGMENT',
+        `'${candidate}' has a name made of dots and spaces only ('${raw}')`,
+      );
     }
     const trimmed = raw.replace(/[. ]+$/, '');
     if (extended && trimmed !== raw) {
-      return refuse('AMBIGUOUS_SEGMENT', `'${candidate}' has a name ending in a dot or space in a \\\\?\\ path`);
+      return refuse(
+        'AMBIGUOUS_SEGMENT',
+        `'${candidate}' has a name ending in a dot or space in a \\\\?\\ path`,
+      );
     }
     const base = (trimmed.split('.')[0] ?? '').replace(/ +$/, '');
-    if (DEVICE.test(base)) return refuse('DEVICE_NAME', `'${candidate}' names the device ${base.toUpperCase()}`);
+    if (DEVICE.test(base))
+      return refuse('DEVICE_NAME', `'${candidate}' names the device ${base.toUpperCase()}`);
     if (/~\d/.test(trimmed)) hasShortName = true;
     segments.push(trimmed);
   }
@@ -85,7 +106,9 @@ export function normalizeWindowsPath(candidate: string, cwd: string): WindowsPat
 
 /** Joins normalized parts back into a path. */
 export function joinWindowsPath(parts: WindowsPathParts): string {
-  return parts.segments.length === 0 ? `${parts.root}\\` : `${parts.root}\\${parts.segments.join('\\')}`;
+  return parts.segments.length === 0
+    ? `${parts.root}\\`
+    : `${parts.root}\\${parts.segments.join('\\')}`;
 }
 
 /**

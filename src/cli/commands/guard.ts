@@ -1,8 +1,15 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PreconditionError } from '../../../contracts/errors.ts';
-import { checkCommand, type GuardDecision, type GuardOptions } from '../../../runner/src/guard/check-command.ts';
-import { checkCommandsPwsh, checkCommandStrict } from '../../../runner/src/guard/check-command-pwsh.ts';
+import {
+  checkCommand,
+  type GuardDecision,
+  type GuardOptions,
+} from '../../../runner/src/guard/check-command.ts';
+import {
+  checkCommandsPwsh,
+  checkCommandStrict,
+} from '../../../runner/src/guard/check-command-pwsh.ts';
 
 interface GuardCheckOptions {
   json?: boolean;
@@ -22,11 +29,19 @@ async function readStdin(): Promise<string> {
   return text.replace(/\r?\n$/, '');
 }
 
-function assertOneOf<T extends string>(value: string, allowed: readonly T[], flag: string): asserts value is T {
+function assertOneOf<T extends string>(
+  value: string,
+  allowed: readonly T[],
+  flag: string,
+): asserts value is T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new PreconditionError('GUARD_BAD_OPTION', `${flag} must be one of ${allowed.join(', ')}, not '${value}'`, {
-      hint: `run ko guard check --help`,
-    });
+    throw new PreconditionError(
+      'GUARD_BAD_OPTION',
+      `${flag} must be one of ${allowed.join(', ')}, not '${value}'`,
+      {
+        hint: `run ko guard check --help`,
+      },
+    );
   }
 }
 
@@ -35,7 +50,7 @@ function assertOneOf<T extends string>(value: string, allowed: readonly T[], fla
  *
  * @example await runGuardCheck('rm -r x', { root: '/repo', engine: 'ts' }) // { verdict: 'deny', rule: 'recursive-delete', ... }
  */
-export async function runGuardCheck(text: string, options: GuardCheckOptions): Promise<GuardDecision> {
+async function runGuardCheck(text: string, options: GuardCheckOptions): Promise<GuardDecision> {
   assertOneOf(options.engine, ENGINES, '--engine');
   const guardOptions: GuardOptions & { pwshPath?: string } = { root: path.resolve(options.root) };
   if (options.platform !== undefined) {
@@ -46,13 +61,15 @@ export async function runGuardCheck(text: string, options: GuardCheckOptions): P
   }
   if (options.pwsh !== undefined) guardOptions.pwshPath = options.pwsh;
   if (options.engine === 'ts') return checkCommand(text, guardOptions);
-  if (options.engine === 'pwsh') return (await checkCommandsPwsh([text], guardOptions))[0] as GuardDecision;
+  if (options.engine === 'pwsh')
+    return (await checkCommandsPwsh([text], guardOptions))[0] as GuardDecision;
   return checkCommandStrict(text, guardOptions);
 }
 
 function formatHuman(decision: GuardDecision): string {
   const lines = [`${decision.verdict.toUpperCase()}  ${decision.rule}: ${decision.reason}`];
-  for (const finding of decision.findings.slice(1)) lines.push(`  also ${finding.verdict} ${finding.rule}: ${finding.reason}`);
+  for (const finding of decision.findings.slice(1))
+    lines.push(`  also ${finding.verdict} ${finding.rule}: ${finding.reason}`);
   lines.push(`engine ${decision.engine}, parsed form sha256 ${decision.parsed_form_sha256}`);
   return `${lines.join('\n')}\n`;
 }
@@ -72,9 +89,16 @@ export function registerGuardCommand(program: Command): void {
     .argument('[command...]', 'the command text (quote it, or pass words after --)')
     .option('--json', 'print {verdict, rule, reason, ...} as JSON')
     .option('--root <dir>', 'repository root that paths must stay inside', process.cwd())
-    .option('--engine <engine>', 'front end: ts (TypeScript), pwsh (PowerShell parser), both (stricter wins)', 'ts')
+    .option(
+      '--engine <engine>',
+      'front end: ts (TypeScript), pwsh (PowerShell parser), both (stricter wins)',
+      'ts',
+    )
     .option('--platform <os>', 'path rules to apply: win32, linux or darwin (default: this host)')
-    .option('--pwsh <path>', 'pwsh executable for --engine pwsh/both (default: $KO_PWSH, then pwsh on PATH)')
+    .option(
+      '--pwsh <path>',
+      'pwsh executable for --engine pwsh/both (default: $KO_PWSH, then pwsh on PATH)',
+    )
     .action(async (words: string[], options: GuardCheckOptions) => {
       const text = words.length > 0 ? words.join(' ') : await readStdin();
       if (text.trim() === '') {
@@ -84,8 +108,28 @@ export function registerGuardCommand(program: Command): void {
       }
       const decision = await runGuardCheck(text, options);
       if (options.json) {
-        const { verdict, rule, reason, engine, findings, parsed_form, parsed_form_sha256, raw_sha256, approval_binding_sha256 } = decision;
-        const out = { verdict, rule, reason, engine, parsed_form_sha256, raw_sha256, approval_binding_sha256, parsed_form: JSON.parse(parsed_form) as unknown, findings };
+        const {
+          verdict,
+          rule,
+          reason,
+          engine,
+          findings,
+          parsed_form,
+          parsed_form_sha256,
+          raw_sha256,
+          approval_binding_sha256,
+        } = decision;
+        const out = {
+          verdict,
+          rule,
+          reason,
+          engine,
+          parsed_form_sha256,
+          raw_sha256,
+          approval_binding_sha256,
+          parsed_form: JSON.parse(parsed_form) as unknown,
+          findings,
+        };
         process.stdout.write(`${JSON.stringify(out)}\n`);
       } else {
         process.stdout.write(formatHuman(decision));

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../../runner/src/guard/check-command.ts';
-import { resolveAllInsideRoot, resolveInsideRoot } from '../../../runner/src/sandbox/resolve-inside-root.ts';
+import {
+  resolveAllInsideRoot,
+  resolveInsideRoot,
+} from '../../../runner/src/sandbox/resolve-inside-root.ts';
 
 // Real directories and symlinks: the sandbox must compare real paths, not the text.
 let base: string;
@@ -78,12 +81,19 @@ describe('sandbox with the disk (symlinks)', () => {
   });
 
   it('expands wildcards on disk before judging (a glob can match a link that leaves the root)', () => {
-    expect(resolveAllInsideRoot(root, 'esc*/secret.txt')).toMatchObject({ inside: false, code: 'OUTSIDE_ROOT' });
+    expect(resolveAllInsideRoot(root, 'esc*/secret.txt')).toMatchObject({
+      inside: false,
+      code: 'OUTSIDE_ROOT',
+    });
     expect(resolveAllInsideRoot(root, 'src/*.ts')).toMatchObject({ inside: true });
     expect(resolveAllInsideRoot(root, 'nothing-*-matches')).toMatchObject({ inside: true });
     expect(checkCommand('Get-Content ./esc*/secret.txt', { root }).rule).toBe('path-outside-root');
-    expect(checkCommand("Get-Content -LiteralPath './esc*/secret.txt'", { root }).verdict).toBe('allow');
-    expect(checkCommand('Select-String -Pattern x -Path ./src/*.ts', { root }).verdict).toBe('allow');
+    expect(checkCommand("Get-Content -LiteralPath './esc*/secret.txt'", { root }).verdict).toBe(
+      'allow',
+    );
+    expect(checkCommand('Select-String -Pattern x -Path ./src/*.ts', { root }).verdict).toBe(
+      'allow',
+    );
   });
 
   it('the guard denies reading through a symlink that leaves the root', () => {

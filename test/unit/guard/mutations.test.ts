@@ -13,7 +13,10 @@ describe('mutations of dangerous commands never become allowed', () => {
         .map((command) => ({ command, mutated: mutation.apply(command) }))
         .map((c) => ({ ...c, decision: checkCommand(c.mutated, options) }))
         .filter((c) => c.decision.verdict === 'allow')
-        .map((c) => `${JSON.stringify(c.command)} -> ${JSON.stringify(c.mutated)} (${c.decision.rule})`);
+        .map(
+          (c) =>
+            `${JSON.stringify(c.command)} -> ${JSON.stringify(c.mutated)} (${c.decision.rule})`,
+        );
       expect(allowed).toEqual([]);
     });
   }
@@ -25,7 +28,10 @@ describe('mutations of dangerous commands never become allowed', () => {
         fc.constantFrom(...dangerous),
         fc.array(fc.integer({ min: 0, max: MUTATIONS.length - 1 }), { minLength: 1, maxLength: 4 }),
         (command, picks) => {
-          const mutated = picks.reduce((text, i) => (MUTATIONS[i] as (typeof MUTATIONS)[number]).apply(text), command);
+          const mutated = picks.reduce(
+            (text, i) => (MUTATIONS[i] as (typeof MUTATIONS)[number]).apply(text),
+            command,
+          );
           expect(checkCommand(mutated, options).verdict, mutated).not.toBe('allow');
         },
       ),
@@ -35,6 +41,7 @@ describe('mutations of dangerous commands never become allowed', () => {
 
   it('the mutations really change the text (the test can fail)', () => {
     const sample = 'Remove-Item -Recurse -Force ./src';
-    for (const mutation of MUTATIONS) expect(mutation.apply(sample), mutation.name).not.toBe(sample);
+    for (const mutation of MUTATIONS)
+      expect(mutation.apply(sample), mutation.name).not.toBe(sample);
   });
 });

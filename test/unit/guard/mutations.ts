@@ -18,7 +18,8 @@ function insertBackticks(word: string, safeOnly: boolean): string {
   let out = '';
   for (let i = 0; i < word.length; i += 1) {
     const c = word[i] as string;
-    const eligible = i > 0 && /[A-Za-z]/.test(c) && (!safeOnly || !ESCAPE_LETTERS.has(c.toLowerCase()));
+    const eligible =
+      i > 0 && /[A-Za-z]/.test(c) && (!safeOnly || !ESCAPE_LETTERS.has(c.toLowerCase()));
     out += eligible && i % 2 === 1 ? `\`${c}` : c;
   }
   return out;
@@ -32,17 +33,33 @@ export const MUTATIONS: Mutation[] = [
   { name: 'upper case', apply: (c) => c.toUpperCase() },
   { name: 'lower case', apply: (c) => c.toLowerCase() },
   { name: 'alternating case in the name', apply: (c) => mapFirstWord(c, alternateCase) },
-  { name: 'backticks in the name (non-escape letters)', apply: (c) => mapFirstWord(c, (w) => insertBackticks(w, true)) },
-  { name: 'backticks in the name (any letter)', apply: (c) => mapFirstWord(c, (w) => insertBackticks(w, false)) },
+  {
+    name: 'backticks in the name (non-escape letters)',
+    apply: (c) => mapFirstWord(c, (w) => insertBackticks(w, true)),
+  },
+  {
+    name: 'backticks in the name (any letter)',
+    apply: (c) => mapFirstWord(c, (w) => insertBackticks(w, false)),
+  },
   { name: 'en dash parameters', apply: (c) => c.replace(/ -(?=[A-Za-z])/g, ' \u2013') },
   { name: 'em dash parameters', apply: (c) => c.replace(/ -(?=[A-Za-z])/g, ' \u2014') },
   { name: 'horizontal bar parameters', apply: (c) => c.replace(/ -(?=[A-Za-z])/g, ' \u2015') },
-  { name: 'three-letter parameter prefixes', apply: (c) => c.replace(/ -([A-Za-z]{3})[A-Za-z]+/g, ' -$1') },
-  { name: 'two-letter parameter prefixes', apply: (c) => c.replace(/ -([A-Za-z]{2})[A-Za-z]+/g, ' -$1') },
-  { name: 'colon-bound switches', apply: (c) => c.replace(/ -([A-Za-z]+)(?=\s+-|\s*$|\s*;|\s*\|)/g, ' -$1:$true') },
+  {
+    name: 'three-letter parameter prefixes',
+    apply: (c) => c.replace(/ -([A-Za-z]{3})[A-Za-z]+/g, ' -$1'),
+  },
+  {
+    name: 'two-letter parameter prefixes',
+    apply: (c) => c.replace(/ -([A-Za-z]{2})[A-Za-z]+/g, ' -$1'),
+  },
+  {
+    name: 'colon-bound switches',
+    apply: (c) => c.replace(/ -([A-Za-z]+)(?=\s+-|\s*$|\s*;|\s*\|)/g, ' -$1:$true'),
+  },
   {
     name: 'module-qualified name',
-    apply: (c) => mapFirstWord(c, (w) => (w.includes('-') ? `Microsoft.PowerShell.Management\\${w}` : w)),
+    apply: (c) =>
+      mapFirstWord(c, (w) => (w.includes('-') ? `Microsoft.PowerShell.Management\\${w}` : w)),
   },
   { name: 'call operator with a string', apply: (c) => mapFirstWord(c, (w) => `& '${w}'`) },
   { name: 'line continuation', apply: (c) => c.replace(/ (?=-)/, ' `\n ') },

@@ -48,7 +48,11 @@ describe('policy rules (one verdict, the rule that fired)', () => {
     { input: 'Set-Location', verdict: 'approval', rule: 'not-allow-listed' },
     { input: 'cd ./src', verdict: 'allow', rule: 'allow-listed' },
     { input: 'Write-Output "x" "Get-ChildItem', verdict: 'approval', rule: 'parse-error' },
-    { input: 'Set-Alias gci Remove-Item; gci -Recurse ./x', verdict: 'deny', rule: 'recursive-delete' },
+    {
+      input: 'Set-Alias gci Remove-Item; gci -Recurse ./x',
+      verdict: 'deny',
+      rule: 'recursive-delete',
+    },
     { input: 'New-Item -ItemType File ./x', verdict: 'approval', rule: 'not-allow-listed' },
     { input: 'bash -c "rm -f ./x"', verdict: 'approval', rule: 'not-allow-listed' },
     { input: 'cmd /c "del ./x"', verdict: 'approval', rule: 'not-allow-listed' },
@@ -56,7 +60,10 @@ describe('policy rules (one verdict, the rule that fired)', () => {
     { input: '', verdict: 'allow', rule: 'no-command' },
   ])('$input → $verdict ($rule)', ({ input, verdict, rule }) => {
     const decision = checkCommand(input, linux);
-    expect({ verdict: decision.verdict, rule: decision.rule }, decision.reason).toEqual({ verdict, rule });
+    expect({ verdict: decision.verdict, rule: decision.rule }, decision.reason).toEqual({
+      verdict,
+      rule,
+    });
   });
 
   it('lists every finding, worst first', () => {

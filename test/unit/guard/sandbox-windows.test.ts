@@ -59,12 +59,20 @@ describe('sandbox, Windows rules (pure)', () => {
   });
 
   it('resolves a relative path against the given cwd', () => {
-    expect(resolveInsideRoot(root, '..\\x', { ...win, cwd: 'C:\\Repo\\sub' })).toEqual({ inside: true, resolved: 'C:\\Repo\\x' });
+    expect(resolveInsideRoot(root, '..\\x', { ...win, cwd: 'C:\\Repo\\sub' })).toEqual({
+      inside: true,
+      resolved: 'C:\\Repo\\x',
+    });
   });
 
   it('accepts a UNC root and compares shares case-insensitively', () => {
-    expect(resolveInsideRoot('\\\\srv\\share\\repo', '\\\\SRV\\Share\\repo\\x', win)).toMatchObject({ inside: true });
-    expect(resolveInsideRoot('\\\\srv\\share\\repo', '\\\\srv\\other\\x', win)).toMatchObject({ inside: false, code: 'UNC_PATH' });
+    expect(resolveInsideRoot('\\\\srv\\share\\repo', '\\\\SRV\\Share\\repo\\x', win)).toMatchObject(
+      { inside: true },
+    );
+    expect(resolveInsideRoot('\\\\srv\\share\\repo', '\\\\srv\\other\\x', win)).toMatchObject({
+      inside: false,
+      code: 'UNC_PATH',
+    });
   });
 
   it('refuses a relative root', () => {

@@ -4,7 +4,9 @@ import type { ParsedCommand } from '../../../runner/src/guard/parsed-command.ts'
 
 function summary(parsed: ParsedCommand): string[] {
   return parsed.invocations.map((i) => {
-    const params = i.parameters.filter((p) => p.resolution !== 'positional').map((p) => `-${p.name}${p.value ? `=${p.value.text}` : ''}`);
+    const params = i.parameters
+      .filter((p) => p.resolution !== 'positional')
+      .map((p) => `-${p.name}${p.value ? `=${p.value.text}` : ''}`);
     return [i.name, ...params].join(' ');
   });
 }
@@ -15,28 +17,55 @@ describe('TypeScript PowerShell parser: names and parameters', () => {
     { input: 'rm -r -fo x', expected: ['remove-item -recurse -force'] },
     { input: 'RM -REC x', expected: ['remove-item -recurse'] },
     { input: 'del x -Recurse:$true', expected: ['remove-item -recurse=$true'] },
-    { input: 'Remove-Item \u2013Recurse \u2014Force \u2015Path x', expected: ['remove-item -recurse -force -path=x'] },
+    {
+      input: 'Remove-Item \u2013Recurse \u2014Force \u2015Path x',
+      expected: ['remove-item -recurse -force -path=x'],
+    },
     { input: 'Re`move`-`Item x', expected: ['remove-item'] },
     { input: 'Microsoft.PowerShell.Management\\Remove-Item x', expected: ['remove-item'] },
     { input: "& 'Remove-Item' x", expected: ['remove-item'] },
     { input: '& "Remove-Item" x', expected: ['remove-item'] },
     { input: '. Remove-Item x', expected: ['remove-item'] },
     { input: 'Remove-Item `\n  -Recurse x', expected: ['remove-item -recurse'] },
-    { input: 'Get-ChildItem -Path:./src -Filter *.ts', expected: ['get-childitem -path=./src -filter=*.ts'] },
-    { input: 'gci | ? { $_.Length -gt 1 } | % { $_.Name }', expected: ['get-childitem', 'where-object', 'foreach-object'] },
+    {
+      input: 'Get-ChildItem -Path:./src -Filter *.ts',
+      expected: ['get-childitem -path=./src -filter=*.ts'],
+    },
+    {
+      input: 'gci | ? { $_.Length -gt 1 } | % { $_.Name }',
+      expected: ['get-childitem', 'where-object', 'foreach-object'],
+    },
     { input: 'Write-Output "a $(Remove-Item x) b"', expected: ['remove-item', 'write-output'] },
     { input: "@'\nRemove-Item x\n'@ | Out-Null", expected: ['out-null'] },
     { input: '@"\n$(Stop-Computer)\n"@', expected: ['stop-computer'] },
-    { input: 'if ($a) { rm x } elseif ($b) { del y } else { ri z }', expected: ['remove-item', 'remove-item', 'remove-item'] },
-    { input: 'foreach ($f in Get-ChildItem) { Remove-Item $f }', expected: ['get-childitem', 'remove-item'] },
-    { input: 'try { Stop-Computer } catch { Write-Output x } finally { Restart-Computer }', expected: ['stop-computer', 'write-output', 'restart-computer'] },
-    { input: '$x = Get-Item a; $y = @{ K = (Stop-Computer) }', expected: ['get-item', 'stop-computer'] },
+    {
+      input: 'if ($a) { rm x } elseif ($b) { del y } else { ri z }',
+      expected: ['remove-item', 'remove-item', 'remove-item'],
+    },
+    {
+      input: 'foreach ($f in Get-ChildItem) { Remove-Item $f }',
+      expected: ['get-childitem', 'remove-item'],
+    },
+    {
+      input: 'try { Stop-Computer } catch { Write-Output x } finally { Restart-Computer }',
+      expected: ['stop-computer', 'write-output', 'restart-computer'],
+    },
+    {
+      input: '$x = Get-Item a; $y = @{ K = (Stop-Computer) }',
+      expected: ['get-item', 'stop-computer'],
+    },
     { input: 'Get-ChildItem # ; Remove-Item x', expected: ['get-childitem'] },
     { input: 'Get-ChildItem <# ; Remove-Item x #> -Force', expected: ['get-childitem -force'] },
     { input: "Write-Output 'it''s'; Stop-Computer", expected: ['write-output', 'stop-computer'] },
-    { input: 'Get-ChildItem && Stop-Computer || Restart-Computer', expected: ['get-childitem', 'stop-computer', 'restart-computer'] },
+    {
+      input: 'Get-ChildItem && Stop-Computer || Restart-Computer',
+      expected: ['get-childitem', 'stop-computer', 'restart-computer'],
+    },
     { input: 'Get-ChildItem\n| Remove-Item', expected: ['get-childitem', 'remove-item'] },
-    { input: 'Write-Output \u2018smart\u2019; Write-Output \u201cdouble\u201d', expected: ['write-output', 'write-output'] },
+    {
+      input: 'Write-Output \u2018smart\u2019; Write-Output \u201cdouble\u201d',
+      expected: ['write-output', 'write-output'],
+    },
   ])('$input', ({ input, expected }) => {
     expect(summary(parseCommandTs(input))).toEqual(expected);
   });
@@ -83,7 +112,9 @@ describe('TypeScript PowerShell parser: what cannot be known statically', () => 
   });
 
   it('records .NET static and instance calls', () => {
-    const parsed = parseCommandTs("[System.IO.Directory]::Delete('x', $true); (Get-Item y).Delete(); [Math]::PI");
+    const parsed = parseCommandTs(
+      "[System.IO.Directory]::Delete('x', $true); (Get-Item y).Delete(); [Math]::PI",
+    );
     expect(parsed.dotnetCalls).toEqual([
       { type: 'io.directory', member: 'delete' },
       { type: '<instance>', member: 'delete' },
@@ -118,20 +149,37 @@ describe('nested shells', () => {
     { input: "sh -c 'echo $(rm -rf /)'", names: ['sh', 'rm', 'echo'] },
     { input: 'sh -c "echo $(rm -rf /)"', names: ['remove-item', 'sh', 'rm', 'echo'] },
     { input: 'wsl -d Ubuntu rm -rf /', names: ['wsl', 'rm'] },
-    { input: 'powershell -NoProfile -Command "Remove-Item -Recurse x"', names: ['powershell', 'remove-item'] },
+    {
+      input: 'powershell -NoProfile -Command "Remove-Item -Recurse x"',
+      names: ['powershell', 'remove-item'],
+    },
     { input: 'pwsh -c rm -r x', names: ['pwsh', 'remove-item'] },
-    { input: `powershell -enc ${Buffer.from('Stop-Computer', 'utf16le').toString('base64')}`, names: ['powershell', 'stop-computer'] },
-    { input: 'Start-Process cmd -ArgumentList "/c del /s x"', names: ['start-process', 'cmd', 'del'] },
-    { input: 'Start-Process -FilePath pwsh -ArgumentList "-Command","Stop-Computer"', names: ['start-process', 'pwsh', 'stop-computer'] },
+    {
+      input: `powershell -enc ${Buffer.from('Stop-Computer', 'utf16le').toString('base64')}`,
+      names: ['powershell', 'stop-computer'],
+    },
+    {
+      input: 'Start-Process cmd -ArgumentList "/c del /s x"',
+      names: ['start-process', 'cmd', 'del'],
+    },
+    {
+      input: 'Start-Process -FilePath pwsh -ArgumentList "-Command","Stop-Computer"',
+      names: ['start-process', 'pwsh', 'stop-computer'],
+    },
     { input: "iex 'Stop-Computer'", names: ['invoke-expression', 'stop-computer'] },
     { input: 'cmd /c powershell -c "cmd /c rd /s x"', names: ['cmd', 'powershell', 'cmd', 'rd'] },
   ])('$input', ({ input, names }) => {
-    expect(parseCommandTs(input).invocations.map((i) => i.name).sort()).toEqual([...names].sort());
+    expect(
+      parseCommandTs(input)
+        .invocations.map((i) => i.name)
+        .sort(),
+    ).toEqual([...names].sort());
   });
 
   it('stops at a nesting limit and says so', () => {
     let text = 'Stop-Computer';
-    for (let i = 0; i < 12; i += 1) text = `powershell -enc ${Buffer.from(text, 'utf16le').toString('base64')}`;
+    for (let i = 0; i < 12; i += 1)
+      text = `powershell -enc ${Buffer.from(text, 'utf16le').toString('base64')}`;
     expect(parseCommandTs(text).dynamic.map((d) => d.kind)).toContain('depth-limit');
   });
 });

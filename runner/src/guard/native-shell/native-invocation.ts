@@ -6,7 +6,12 @@ import type { Invocation, InvokedVia } from '../parsed-command.ts';
  *
  * @example nativeInvocation('/bin/rm', ['-rf', '/'], 'bash -c', 1).name // 'rm'
  */
-export function nativeInvocation(rawName: string, argv: string[], via: InvokedVia, depth: number): Invocation {
+export function nativeInvocation(
+  rawName: string,
+  argv: string[],
+  via: InvokedVia,
+  depth: number,
+): Invocation {
   const lower = rawName.toLowerCase();
   const base = lower.slice(Math.max(lower.lastIndexOf('\\'), lower.lastIndexOf('/')) + 1);
   const name = base.replace(/\.(exe|com)$/, '');
@@ -17,7 +22,11 @@ export function nativeInvocation(rawName: string, argv: string[], via: InvokedVi
     knownCmdlet: false,
     staticName: !rawName.includes('$') && !rawName.includes('%'),
     parameters: [],
-    positional: argv.map((text) => ({ text, items: [text], static: !text.includes('$') && !text.includes('%') && !text.includes('`') })),
+    positional: argv.map((text) => ({
+      text,
+      items: [text],
+      static: !text.includes('$') && !text.includes('%') && !text.includes('`'),
+    })),
     argv,
     invokedVia: via,
     depth,

@@ -18,7 +18,11 @@ export function parseCmdLine(text: string, depth: number): ParsedCommand {
   const endWord = (): void => {
     if (!inWord) return;
     if (redirect) {
-      out.redirections.push({ operator: redirect.operator, target: { text: word, items: [word], static: !word.includes('%') }, append: redirect.operator.endsWith('>>') });
+      out.redirections.push({
+        operator: redirect.operator,
+        target: { text: word, items: [word], static: !word.includes('%') },
+        append: redirect.operator.endsWith('>>'),
+      });
       redirect = undefined;
     } else {
       words.push(word);
@@ -72,6 +76,7 @@ export function parseCmdLine(text: string, depth: number): ParsedCommand {
     }
   }
   endCommand();
-  if (text.includes('%')) out.dynamic.push({ kind: 'dynamic-name', text: `cmd variable expansion in: ${text}` });
+  if (text.includes('%'))
+    out.dynamic.push({ kind: 'dynamic-name', text: `cmd variable expansion in: ${text}` });
   return out;
 }

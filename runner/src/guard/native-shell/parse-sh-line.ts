@@ -2,7 +2,21 @@ import { emptyParsedCommand, mergeParsedCommand, type ParsedCommand } from '../p
 import { nativeInvocation } from './native-invocation.ts';
 
 /** Words that run the command after them (`sudo rm -rf /` is judged as `rm -rf /`). */
-const PREFIX_COMMANDS = new Set(['sudo', 'doas', 'env', 'exec', 'nohup', 'nice', 'time', 'command', 'builtin', 'xargs', 'timeout', 'stdbuf', 'setsid']);
+const PREFIX_COMMANDS = new Set([
+  'sudo',
+  'doas',
+  'env',
+  'exec',
+  'nohup',
+  'nice',
+  'time',
+  'command',
+  'builtin',
+  'xargs',
+  'timeout',
+  'stdbuf',
+  'setsid',
+]);
 
 /**
  * Splits a POSIX shell command line (`bash -c '...'`) into commands (`;`, `&&`, `||`, `|`, `&`,
@@ -21,7 +35,11 @@ export function parseShLine(text: string, depth: number, nesting = 0): ParsedCom
   const endWord = (): void => {
     if (!inWord) return;
     if (redirect !== undefined) {
-      out.redirections.push({ operator: redirect, target: { text: word, items: [word], static: !dynamic }, append: redirect.endsWith('>>') });
+      out.redirections.push({
+        operator: redirect,
+        target: { text: word, items: [word], static: !dynamic },
+        append: redirect.endsWith('>>'),
+      });
       redirect = undefined;
     } else {
       words.push({ text: word, dynamic });
@@ -35,13 +53,20 @@ export function parseShLine(text: string, depth: number, nesting = 0): ParsedCom
     let start = 0;
     const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/;
     const noteAssignment = (word: string): void => {
-      out.dynamic.push({ kind: 'environment-change', text: `$env:${word.slice(0, word.indexOf('='))}` });
+      out.dynamic.push({
+        kind: 'environment-change',
+        text: `$env:${word.slice(0, word.indexOf('='))}`,
+      });
     };
-    while (start < words.length && assignment.test(words[start]?.text ?? '')) noteAssignment((words[start++] as { text: string }).text);
+    while (start < words.length && assignment.test(words[start]?.text ?? ''))
+      noteAssignment((words[start++] as { text: string }).text);
     while (start < words.length && PREFIX_COMMANDS.has(words[start]?.text ?? '')) {
       const prefix = words[start]?.text;
       start += 1;
-      while (start < words.length && ((words[start]?.text ?? '').startsWith('-') || assignment.test(words[start]?.text ?? ''))) {
+      while (
+        start < words.length &&
+        ((words[start]?.text ?? '').startsWith('-') || assignment.test(words[start]?.text ?? ''))
+      ) {
         const word = (words[start++] as { text: string }).text;
         if (assignment.test(word)) noteAssignment(word);
       }
@@ -49,7 +74,12 @@ export function parseShLine(text: string, depth: number, nesting = 0): ParsedCom
     }
     const [first, ...rest] = words.slice(start);
     if (first !== undefined) {
-      const invocation = nativeInvocation(first.text, rest.map((w) => w.text), 'bash -c', depth);
+      const invocation = nativeInvocation(
+        first.text,
+        rest.map((w) => w.text),
+        'bash -c',
+        depth,
+      );
       invocation.staticName = !first.dynamic;
       rest.forEach((w, i) => {
         const arg = invocation.positional[i];
@@ -76,7 +106,8 @@ export function parseShLine(text: string, depth: number, nesting = 0): ParsedCom
       inWord = true;
       for (i += 1; i < text.length && text[i] !== '"'; i += 1) {
         if (text[i] === '\\' && i + 1 < text.length) word += text[++i];
-        else if (text[i] === '$' && text[i + 1] === '(') i = readSubstitution(text, i + 2, substitute);
+        else if (text[i] === '$' && text[i + 1] === '(')
+          i = readSubstitution(text, i + 2, substitute);
         else if (text[i] === '`') i = readBacktick(text, i + 1, substitute);
         else {
           if (text[i] === '$') dynamic = true;
@@ -93,7 +124,16 @@ export function parseShLine(text: string, depth: number, nesting = 0): ParsedCom
     } else if (c === '`') {
       inWord = true;
       i = readBacktick(text, i + 1, substitute);
-    } else if (c === ';' || c === '&' || c === '|' || c === '\n' || c === '(' || c === ')' || c === '{' || c === '}') {
+    } else if (
+      c === ';' ||
+      c === '&' ||
+      c === '|' ||
+      c === '\n' ||
+      c === '(' ||
+      c === ')' ||
+      c === '{' ||
+      c === '}'
+    ) {
       if (c === '&' && text[i + 1] === '>') {
         endWord();
         redirect = text[i + 2] === '>' ? '&>>' : '&>';

@@ -1,5 +1,9 @@
 import { resolveAllInsideRoot, resolveInsideRoot } from '../../sandbox/resolve-inside-root.ts';
-import { isWindowsPathInside, joinWindowsPath, normalizeWindowsPath } from '../../sandbox/windows-path.ts';
+import {
+  isWindowsPathInside,
+  joinWindowsPath,
+  normalizeWindowsPath,
+} from '../../sandbox/windows-path.ts';
 import type { ArgValue, Invocation, Redirection } from '../parsed-command.ts';
 import { approval, deny } from './findings.ts';
 import { PATH_PARAMETERS, PATH_STRING_CMDLETS, SAFE_CMDLETS } from './rule-tables.ts';
@@ -11,10 +15,16 @@ import type { Finding, PolicyContext } from './verdict.ts';
  *
  * @example judgePath('../x', { root: '/repo', platform: 'linux', realpath: false }, 'Get-Content')?.verdict // 'deny'
  */
-export function judgePath(candidate: string, ctx: PolicyContext, what: string, literal = false): Finding | undefined {
+function judgePath(
+  candidate: string,
+  ctx: PolicyContext,
+  what: string,
+  literal = false,
+): Finding | undefined {
   const resolve = literal ? resolveInsideRoot : resolveAllInsideRoot;
   const verdict = resolve(ctx.root, candidate, { platform: ctx.platform, realpath: ctx.realpath });
-  if (!verdict.inside && verdict.code === 'PROVIDER_PATH') return approval('provider-path', `${what}: ${verdict.reason}`);
+  if (!verdict.inside && verdict.code === 'PROVIDER_PATH')
+    return approval('provider-path', `${what}: ${verdict.reason}`);
   if (ctx.platform !== 'win32') {
     const windows = judgeWindowsSyntax(candidate, what);
     if (windows) return windows;
@@ -32,9 +42,15 @@ const PSEUDO_ROOT = 'C:\\__root__';
 function judgeWindowsSyntax(candidate: string, what: string): Finding | undefined {
   if (!/[\\:]/.test(candidate) || /^[a-z][a-z0-9+.-]+:\/\//i.test(candidate)) return undefined;
   const parts = normalizeWindowsPath(candidate, PSEUDO_ROOT);
-  if ('inside' in parts) return parts.inside ? undefined : deny('path-outside-root', `${what}: ${parts.reason} (${parts.code})`);
+  if ('inside' in parts)
+    return parts.inside
+      ? undefined
+      : deny('path-outside-root', `${what}: ${parts.reason} (${parts.code})`);
   if (!isWindowsPathInside(PSEUDO_ROOT, joinWindowsPath(parts))) {
-    return deny('path-outside-root', `${what}: '${candidate}' is an absolute Windows path, outside any root on a Windows runner`);
+    return deny(
+      'path-outside-root',
+      `${what}: '${candidate}' is an absolute Windows path, outside any root on a Windows runner`,
+    );
   }
   return undefined;
 }
@@ -55,7 +71,14 @@ function pathValues(invocation: Invocation): { value: ArgValue; param: string }[
   if (!invocation.knownCmdlet || PATH_STRING_CMDLETS.has(invocation.name)) return [];
   return invocation.parameters
     .filter((p) => PATH_PARAMETERS.has(p.name) && p.value !== undefined)
-    .filter((p) => !(invocation.name === 'start-process' && p.name === 'filepath' && !/[\\/]/.test(p.value?.text ?? '')))
+    .filter(
+      (p) =>
+        !(
+          invocation.name === 'start-process' &&
+          p.name === 'filepath' &&
+          !/[\\/]/.test(p.value?.text ?? '')
+        ),
+    )
     .map((p) => ({ value: p.value as ArgValue, param: p.name }));
 }
 
@@ -70,7 +93,10 @@ export function judgeInvocationPaths(invocation: Invocation, ctx: PolicyContext)
   const label = invocation.alias ?? invocation.name;
   for (const { value, param } of pathValues(invocation)) {
     if (!value.static) {
-      if (SAFE_CMDLETS.has(invocation.name)) findings.push(approval('dynamic-path', `${label} -${param} ${value.text} is computed at run time`));
+      if (SAFE_CMDLETS.has(invocation.name))
+        findings.push(
+          approval('dynamic-path', `${label} -${param} ${value.text} is computed at run time`),
+        );
       continue;
     }
     for (const item of value.items) {
@@ -96,11 +122,21 @@ export function judgeInvocationPaths(invocation: Invocation, ctx: PolicyContext)
  *
  * @example judgeRedirection({ operator: '>', target: literal('out.txt'), append: false }, ctx)?.rule // 'redirect-write'
  */
-export function judgeRedirection(redirection: Redirection, ctx: PolicyContext): Finding | undefined {
+export function judgeRedirection(
+  redirection: Redirection,
+  ctx: PolicyContext,
+): Finding | undefined {
   const target = redirection.target.text;
   if (/^\$null$/i.test(target)) return undefined;
-  if (!redirection.target.static) return approval('redirect-write', `${redirection.operator} writes to a file named at run time (${target})`);
+  if (!redirection.target.static)
+    return approval(
+      'redirect-write',
+      `${redirection.operator} writes to a file named at run time (${target})`,
+    );
   if (/^nul$/i.test(target)) return undefined;
   if (target === '/dev/null') return undefined;
-  return judgePath(target, ctx, `redirection ${redirection.operator}`) ?? approval('redirect-write', `${redirection.operator} writes the file ${target}`);
+  return (
+    judgePath(target, ctx, `redirection ${redirection.operator}`) ??
+    approval('redirect-write', `${redirection.operator} writes the file ${target}`)
+  );
 }

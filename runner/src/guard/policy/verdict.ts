@@ -19,15 +19,6 @@ export interface PolicyContext {
 
 const ORDER: Record<VerdictClass, number> = { allow: 0, approval: 1, deny: 2 };
 
-/**
- * The stricter of two verdicts.
- *
- * @example worst('allow', 'approval') // 'approval'
- */
-export function worst(a: VerdictClass, b: VerdictClass): VerdictClass {
-  return ORDER[a] >= ORDER[b] ? a : b;
-}
-
 export function severity(v: VerdictClass): number {
   return ORDER[v];
 }

@@ -5,6 +5,7 @@
   metadata, so the TypeScript front end resolves parameter prefixes exactly as PowerShell does.
 .EXAMPLE
   pwsh -NoProfile -File runner/src/guard/ps-parser/dump-cmdlet-table.ps1
+  npx prettier --write runner/src/guard/ts-parser/cmdlet-table.generated.ts
 #>
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'

@@ -4,7 +4,16 @@ import { PreconditionError, TransientError } from '../../../../contracts/errors.
 import { BUILTIN_ALIASES } from '../aliases.ts';
 import { canonicalCommandName } from '../canonical-name.ts';
 import { classifyAssignment } from '../classify-assignment.ts';
-import type { ArgValue, BoundParameter, DotnetCall, DynamicConstruct, Invocation, InvokedVia, ParsedCommand, Redirection } from '../parsed-command.ts';
+import type {
+  ArgValue,
+  BoundParameter,
+  DotnetCall,
+  DynamicConstruct,
+  Invocation,
+  InvokedVia,
+  ParsedCommand,
+  Redirection,
+} from '../parsed-command.ts';
 import { cmdletParameters, resolveParameter } from '../ts-parser/cmdlet-table.ts';
 
 const SCRIPT = fileURLToPath(new URL('./parse-command.ps1', import.meta.url));
@@ -47,7 +56,11 @@ interface PsParsed {
 function toInvocation(ps: PsInvocation): Invocation {
   const fromRaw = canonicalCommandName(ps.rawName);
   const resolvedElsewhere = ps.resolvedName !== ps.rawName && ps.staticName;
-  const name = !ps.staticName ? '<dynamic>' : resolvedElsewhere ? canonicalCommandName(ps.resolvedName).name : fromRaw.name;
+  const name = !ps.staticName
+    ? '<dynamic>'
+    : resolvedElsewhere
+      ? canonicalCommandName(ps.resolvedName).name
+      : fromRaw.name;
   const meta = cmdletParameters(name);
   const parameters = ps.parameters.map((p) => {
     if (p.resolution !== 'ambiguous' || !meta) return p;
@@ -64,7 +77,9 @@ function toInvocation(ps: PsInvocation): Invocation {
     invokedVia: ps.invokedVia,
     depth: ps.depth,
   };
-  const alias = fromRaw.alias ?? (resolvedElsewhere && !fromRaw.qualified ? ps.rawName.toLowerCase() : undefined);
+  const alias =
+    fromRaw.alias ??
+    (resolvedElsewhere && !fromRaw.qualified ? ps.rawName.toLowerCase() : undefined);
   if (alias !== undefined) invocation.alias = alias;
   if (fromRaw.qualifier !== undefined) invocation.qualifier = fromRaw.qualifier;
   return invocation;
@@ -76,17 +91,24 @@ function toInvocation(ps: PsInvocation): Invocation {
  *
  * @example const [parsed] = await parseWithPwsh([{ text: 'rm -r x', depth: 0, via: 'direct' }]);
  */
-export async function parseWithPwsh(requests: PwshParseRequest[], options: PwshParserOptions = {}): Promise<ParsedCommand[]> {
+export async function parseWithPwsh(
+  requests: PwshParseRequest[],
+  options: PwshParserOptions = {},
+): Promise<ParsedCommand[]> {
   if (requests.length === 0) return [];
   const pwsh = options.pwshPath ?? process.env.KO_PWSH ?? 'pwsh';
   const input = JSON.stringify({ commands: requests, aliases: BUILTIN_ALIASES });
   let stdout: string;
   try {
-    const result = await execa(pwsh, ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', SCRIPT], {
-      input,
-      timeout: options.timeoutMs ?? 120_000,
-      stripFinalNewline: true,
-    });
+    const result = await execa(
+      pwsh,
+      ['-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', SCRIPT],
+      {
+        input,
+        timeout: options.timeoutMs ?? 120_000,
+        stripFinalNewline: true,
+      },
+    );
     stdout = result.stdout;
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -96,10 +118,14 @@ export async function parseWithPwsh(requests: PwshParseRequest[], options: PwshP
         cause: error,
       });
     }
-    throw new TransientError('GUARD_PWSH_FAILED', `the PowerShell parser failed: ${(error as Error).message.slice(0, 500)}`, {
-      hint: 'check that pwsh starts (pwsh -NoProfile -Command 1) and retry',
-      cause: error,
-    });
+    throw new TransientError(
+      'GUARD_PWSH_FAILED',
+      `the PowerShell parser failed: ${(error as Error).message.slice(0, 500)}`,
+      {
+        hint: 'check that pwsh starts (pwsh -NoProfile -Command 1) and retry',
+        cause: error,
+      },
+    );
   }
   const parsed = JSON.parse(stdout) as PsParsed[];
   return parsed.map((p) => ({

@@ -18,9 +18,15 @@ function argvOf(elements: RawElement[]): string[] {
  *
  * @example bindInvocation({ rawName: 'rm', staticName: true, via: 'direct', depth: 0, elements: [...] }).name // 'remove-item'
  */
-export function bindInvocation(raw: RawCommand, redefined: ReadonlyMap<string, string> = new Map()): Invocation {
+export function bindInvocation(
+  raw: RawCommand,
+  redefined: ReadonlyMap<string, string> = new Map(),
+): Invocation {
   const target = redefined.get(raw.rawName.toLowerCase());
-  const canonical = target === undefined ? canonicalCommandName(raw.rawName) : { ...canonicalCommandName(target), alias: raw.rawName.toLowerCase() };
+  const canonical =
+    target === undefined
+      ? canonicalCommandName(raw.rawName)
+      : { ...canonicalCommandName(target), alias: raw.rawName.toLowerCase() };
   const name = raw.staticName ? canonical.name : '<dynamic>';
   const meta = raw.staticName ? cmdletParameters(name) : undefined;
   const parameters: BoundParameter[] = [];
@@ -34,11 +40,21 @@ export function bindInvocation(raw: RawCommand, redefined: ReadonlyMap<string, s
     }
     if (element.kind === 'arg' || afterEndOfParams) {
       if (element.kind === 'arg') positional.push(element.value);
-      else positional.push({ text: `-${element.rawName}`, items: [`-${element.rawName}`], static: true });
+      else
+        positional.push({
+          text: `-${element.rawName}`,
+          items: [`-${element.rawName}`],
+          static: true,
+        });
       continue;
     }
     if (!meta) {
-      parameters.push({ name: element.rawName.toLowerCase(), rawName: element.rawName, value: element.value, resolution: 'unknown' });
+      parameters.push({
+        name: element.rawName.toLowerCase(),
+        rawName: element.rawName,
+        value: element.value,
+        resolution: 'unknown',
+      });
       continue;
     }
     const { meta: param, resolution } = resolveParameter(meta, element.rawName);
@@ -48,7 +64,12 @@ export function bindInvocation(raw: RawCommand, redefined: ReadonlyMap<string, s
       value = next.value;
       i += 1;
     }
-    parameters.push({ name: param?.name ?? element.rawName.toLowerCase(), rawName: element.rawName, value, resolution });
+    parameters.push({
+      name: param?.name ?? element.rawName.toLowerCase(),
+      rawName: element.rawName,
+      value,
+      resolution,
+    });
   }
   if (meta) {
     const bound = new Set(parameters.map((p) => p.name));
@@ -56,7 +77,12 @@ export function bindInvocation(raw: RawCommand, redefined: ReadonlyMap<string, s
       const param = meta.find((p) => p.positions.includes(index) && !bound.has(p.name));
       if (param) {
         bound.add(param.name);
-        parameters.push({ name: param.name, rawName: `#${index}`, value, resolution: 'positional' });
+        parameters.push({
+          name: param.name,
+          rawName: `#${index}`,
+          value,
+          resolution: 'positional',
+        });
       }
     });
   }

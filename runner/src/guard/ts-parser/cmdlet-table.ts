@@ -1,6 +1,6 @@
 import { CMDLET_PARAMETERS, COMMON_PARAMETERS } from './cmdlet-table.generated.ts';
 
-export interface ParameterMeta {
+interface ParameterMeta {
   name: string;
   aliases: string[];
   isSwitch: boolean;
@@ -47,9 +47,20 @@ export function cmdletParameters(name: string): ParameterMeta[] | undefined {
 }
 
 /** Parameters whose choice makes a command more dangerous; an ambiguous prefix picks these first. */
-const DANGER_ORDER = ['recurse', 'force', 'literalpath', 'path', 'destination', 'value', 'filepath', 'argumentlist', 'scriptblock', 'command'];
+const DANGER_ORDER = [
+  'recurse',
+  'force',
+  'literalpath',
+  'path',
+  'destination',
+  'value',
+  'filepath',
+  'argumentlist',
+  'scriptblock',
+  'command',
+];
 
-export type Resolution = 'exact' | 'prefix' | 'ambiguous' | 'unknown';
+type Resolution = 'exact' | 'prefix' | 'ambiguous' | 'unknown';
 
 /**
  * Resolves a parameter as written (`r`, `Rec`, `fo`) the way PowerShell does: an exact name or
@@ -65,7 +76,9 @@ export function resolveParameter(
   const key = written.toLowerCase();
   const exact = params.find((p) => p.name === key || p.aliases.includes(key));
   if (exact) return { meta: exact, resolution: 'exact' };
-  const candidates = params.filter((p) => p.name.startsWith(key) || p.aliases.some((a) => a.startsWith(key)));
+  const candidates = params.filter(
+    (p) => p.name.startsWith(key) || p.aliases.some((a) => a.startsWith(key)),
+  );
   if (candidates.length === 1) return { meta: candidates[0], resolution: 'prefix' };
   if (candidates.length === 0 || key.length === 0) return { resolution: 'unknown' };
   const ranked = [...candidates].sort((a, b) => rank(a.name) - rank(b.name));

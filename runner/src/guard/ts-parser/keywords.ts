@@ -30,7 +30,14 @@ export const STATEMENT_KEYWORDS = new Set([
 ]);
 
 /** Keywords that continue the previous statement even after a newline (`}` newline `else {`). */
-export const CONTINUATION_KEYWORDS = new Set(['elseif', 'else', 'catch', 'finally', 'while', 'until']);
+export const CONTINUATION_KEYWORDS = new Set([
+  'elseif',
+  'else',
+  'catch',
+  'finally',
+  'while',
+  'until',
+]);
 
 /** Keywords whose rest is a pipeline (`return Remove-Item x`). */
 export const PIPELINE_KEYWORDS = new Set(['return', 'throw', 'exit']);

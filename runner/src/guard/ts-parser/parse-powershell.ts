@@ -8,7 +8,11 @@ import { PsScriptParser } from './parser.ts';
  *
  * @example parsePowerShell('rm -r -fo x').invocations[0]?.name // 'remove-item'
  */
-export function parsePowerShell(text: string, depth = 0, via: InvokedVia = 'direct'): ParsedCommand {
+export function parsePowerShell(
+  text: string,
+  depth = 0,
+  via: InvokedVia = 'direct',
+): ParsedCommand {
   const out = emptyParsedCommand();
   // `Set-Alias ls Remove-Item; ls -Recurse x`: later commands in the same text see the new alias.
   const redefined = new Map<string, string>();

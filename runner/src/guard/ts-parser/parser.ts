@@ -243,7 +243,15 @@ export class PsScriptParser {
       this.parseCommand(ctx, 'call-operator');
       return;
     }
-    if (c === '.' && (isBlank(c1) || c1 === '{' || c1 === '$' || c1 === '(' || isSingleQuote(c1) || isDoubleQuote(c1))) {
+    if (
+      c === '.' &&
+      (isBlank(c1) ||
+        c1 === '{' ||
+        c1 === '$' ||
+        c1 === '(' ||
+        isSingleQuote(c1) ||
+        isDoubleQuote(c1))
+    ) {
       s.pos += 1;
       s.skipBlanks();
       this.parseCommand(ctx, 'dot-source');
@@ -263,7 +271,8 @@ export class PsScriptParser {
     if (c === undefined) return false;
     if (c === '$' || c === '(' || c === '[' || c === '!' || c === ',' || c === '+') return true;
     if (isSingleQuote(c) || isDoubleQuote(c) || isDash(c)) return true;
-    if (c === '@' && (c1 === '(' || c1 === '{' || isSingleQuote(c1) || isDoubleQuote(c1))) return true;
+    if (c === '@' && (c1 === '(' || c1 === '{' || isSingleQuote(c1) || isDoubleQuote(c1)))
+      return true;
     if (/\d/.test(c) || (c === '.' && /\d/.test(c1 ?? ''))) {
       let end = s.pos;
       while (!endsGenericToken(s.text[end]) && s.text[end] !== '.') end += 1;
@@ -339,7 +348,13 @@ export class PsScriptParser {
       }
       elements.push({ kind: 'arg', value: this.parseArgumentValue(ctx) });
     }
-    this.onCommand({ rawName, staticName, via: via === 'direct' ? ctx.via : via, depth: ctx.depth, elements });
+    this.onCommand({
+      rawName,
+      staticName,
+      via: via === 'direct' ? ctx.via : via,
+      depth: ctx.depth,
+      elements,
+    });
   }
 
   private parseParameter(ctx: Ctx): RawElement {
@@ -522,7 +537,15 @@ export class PsScriptParser {
       }
       if (c === '`') {
         text += s.readEscape();
-      } else if (c === '$' && (s.peek(1) === '(' || s.peek(1) === '{' || isIdentifierChar(s.peek(1)) || s.peek(1) === '?' || s.peek(1) === '$' || s.peek(1) === '^')) {
+      } else if (
+        c === '$' &&
+        (s.peek(1) === '(' ||
+          s.peek(1) === '{' ||
+          isIdentifierChar(s.peek(1)) ||
+          s.peek(1) === '?' ||
+          s.peek(1) === '$' ||
+          s.peek(1) === '^')
+      ) {
         const v = this.readVariable(ctx);
         text += v.text;
         isStatic = false;
@@ -554,11 +577,13 @@ export class PsScriptParser {
       s.pos += 1;
       return { text: s.text.slice(start, s.pos), static: false };
     }
-    while (isIdentifierChar(s.peek()) || (s.peek() === ':' && isIdentifierChar(s.peek(1)))) s.pos += 1;
+    while (isIdentifierChar(s.peek()) || (s.peek() === ':' && isIdentifierChar(s.peek(1))))
+      s.pos += 1;
     const text = s.text.slice(start, s.pos);
     if (text === '$') return { text, static: true };
     // Mutating $PSDefaultParameterValues (also via .Add()) changes every later command's parameters.
-    if (/psdefaultparametervalues$/i.test(text)) this.out.dynamic.push({ kind: 'environment-change', text });
+    if (/psdefaultparametervalues$/i.test(text))
+      this.out.dynamic.push({ kind: 'environment-change', text });
     return { text, static: /^\$(true|false|null)$/i.test(text) };
   }
 
@@ -571,7 +596,13 @@ export class PsScriptParser {
       const isStaticAccess = s.startsWith('::');
       if (isStaticAccess || (s.peek() === '.' && s.peek(1) !== '.')) {
         const after = s.peek(isStaticAccess ? 2 : 1);
-        if (!(isIdentifierChar(after) || after === '$' || isSingleQuote(after) || isDoubleQuote(after))) return found;
+        if (!(
+          isIdentifierChar(after) ||
+          after === '$' ||
+          isSingleQuote(after) ||
+          isDoubleQuote(after)
+        ))
+          return found;
         s.pos += isStaticAccess ? 2 : 1;
         const member = this.parseArgumentMember(ctx);
         const type = isStaticAccess ? (staticType ?? '<dynamic>') : '<instance>';
@@ -646,7 +677,8 @@ export class PsScriptParser {
         continue;
       }
       const before = s.pos;
-      if (c === '(' || c === '$' || isSingleQuote(c) || isDoubleQuote(c)) this.parseArgumentItem(ctx);
+      if (c === '(' || c === '$' || isSingleQuote(c) || isDoubleQuote(c))
+        this.parseArgumentItem(ctx);
       else while (!s.atEnd() && !endsGenericToken(s.peek()) && s.peek() !== '=') s.pos += 1;
       s.skipBlanks();
       if (s.peek() === '=') {
@@ -672,7 +704,11 @@ export class PsScriptParser {
         this.parseRedirection(ctx);
         continue;
       }
-      if (c === '=' || (c !== undefined && '+-*/%?'.includes(c) && c1 === '=') || (c === '?' && c1 === '?' && s.peek(2) === '=')) {
+      if (
+        c === '=' ||
+        (c !== undefined && '+-*/%?'.includes(c) && c1 === '=') ||
+        (c === '?' && c1 === '?' && s.peek(2) === '=')
+      ) {
         const assigned = classifyAssignment(s.text.slice(start, s.pos));
         if (assigned) this.out.dynamic.push(assigned);
         s.pos = s.text.indexOf('=', s.pos) + 1;
@@ -713,7 +749,8 @@ export class PsScriptParser {
           s.pos += 1;
         }
         const word = s.text.slice(start, s.pos);
-        if (!NUMBER.test(word) && !/^\d/.test(word)) this.error(`unexpected token '${word}' in an expression`);
+        if (!NUMBER.test(word) && !/^\d/.test(word))
+          this.error(`unexpected token '${word}' in an expression`);
         continue;
       }
       s.pos += 1;
@@ -726,7 +763,7 @@ export class PsScriptParser {
  *
  * @example canonicalTypeName('System.IO.Directory') // 'io.directory'
  */
-export function canonicalTypeName(name: string): string {
+function canonicalTypeName(name: string): string {
   return name
     .trim()
     .replace(/\s+/g, '')
