@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
 /** The data folder when neither --data-dir nor KO_DATA_DIR says otherwise (relative to the working directory). */
-export const DEFAULT_DATA_DIR = '.ko';
+const DEFAULT_DATA_DIR = '.ko';
 
 /**
  * The data folder: the --data-dir flag, else KO_DATA_DIR, else `.ko`, as an absolute path.

@@ -17,7 +17,7 @@ export interface LockOptions {
   maxDelayMs?: number;
 }
 
-export const DEFAULT_LOCK: Required<LockOptions> = {
+const DEFAULT_LOCK: Required<LockOptions> = {
   staleMs: 10_000,
   waitMs: 30_000,
   minDelayMs: 2,
