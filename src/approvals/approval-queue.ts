@@ -83,8 +83,9 @@ export class ApprovalQueue {
   }
 
   /**
-   * Asks for an approval. An identical open request (same kind, PR and target) is returned as it
-   * is; an open one for a different target on the same PR is voided as superseded.
+   * Asks for an approval. An identical open request (pending or approved: same kind, PR and
+   * target) is returned as it is. For merge, synthetic and rollback an open one for another head
+   * SHA on the same PR is voided as superseded; exec requests for different commands coexist.
    */
   request(input: ApprovalRequest): Promise<QueueResult> {
     return this.#serial(async () => {
@@ -101,7 +102,7 @@ export class ApprovalQueue {
           audit.push(...(await this.#apply(item, { type: 'expire', at: now })).audit);
         } else if (item.target === input.target) {
           return { item, audit };
-        } else {
+        } else if (HEAD_BOUND_KINDS.includes(item.kind)) {
           const reason = `superseded by a new request for ${input.target.slice(0, 12)}`;
           const voided = await this.#apply(item, {
             type: 'void',

@@ -75,6 +75,14 @@ describe('ApprovalQueue: request', () => {
     expect(await queue.listPending()).toEqual([second.item]);
   });
 
+  it('keeps exec requests for different commands side by side', async () => {
+    const { queue } = setup();
+    const first = await queue.request(execRequest);
+    const second = await queue.request({ ...execRequest, target: HASH_2 });
+    expect(second.audit.map((a) => a.action)).toEqual(['approval.request']);
+    expect((await queue.listPending()).map((i) => i.id)).toEqual([first.item.id, second.item.id]);
+  });
+
   const invalid: { patch: Partial<ApprovalRequest>; field: string }[] = [
     { patch: { repo: 'octo' }, field: 'repo' },
     { patch: { pr: 0 }, field: 'pr' },
