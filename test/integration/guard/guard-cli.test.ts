@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pwshForTests } from './pwsh-path.ts';
 
 const run = promisify(execFile);
 const KO = new URL('../../../bin/ko.js', import.meta.url).pathname;
@@ -75,6 +76,42 @@ describe('ko guard check (the real CLI process)', () => {
       'C:\\repo\\x.txt:hidden',
     ]);
     expect(JSON.parse(result.stdout)).toMatchObject({ verdict: 'deny', rule: 'path-outside-root' });
+  });
+
+  it('runs both front ends with --engine both (real PowerShell 7)', async () => {
+    const args = [
+      'guard',
+      'check',
+      '--json',
+      '--engine',
+      'both',
+      '--pwsh',
+      pwshForTests(),
+      '--',
+      'R`m -Re`curse ./x',
+    ];
+    const result = await ko(args);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      verdict: 'deny',
+      rule: 'recursive-delete',
+      engine: 'both',
+    });
+  }, 120_000);
+
+  it('exits 10 when pwsh is missing for --engine pwsh', async () => {
+    const result = await ko([
+      'guard',
+      'check',
+      '--engine',
+      'pwsh',
+      '--pwsh',
+      '/nonexistent/pwsh',
+      '--',
+      'dir',
+    ]);
+    expect(result.code).toBe(10);
+    expect(result.stderr).toMatch(/PowerShell 7 was not found/);
   });
 
   it.each([
