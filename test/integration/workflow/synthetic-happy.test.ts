@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, tickUntilDone, type Harness } from './workflow-harness.ts';
+
+describe('synthetic workflow against the stand-in', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('runs plan → branch → PR → checks → gate (auto-approved) → squash merge and records the lead time', async () => {
+    const { engine } = await h.startEngine();
+    const started = await engine.startSynthetic({
+      installationId: h.installationId,
+      ...h.repo,
+      trigger: 'comment',
+      requestedBy: 'alice',
+      apply: true,
+    });
+    expect(started.state).toBe('waiting_checks');
+    const run = await tickUntilDone(engine, started.id);
+    expect(run.state).toBe('merged');
+    expect(run.lead_time_ms).toBeGreaterThan(0);
+    const pull = h.sandbox.getPullRequest('acme/widgets', run.pr ?? 0);
+    expect(pull.merged).toBe(true);
+    expect(h.sandbox.readFile('acme/widgets', 'README.md')).toContain(`synthetic run ${run.id} at`);
+    expect(run.history.map((e) => `${e.step}:${e.status}`)).toEqual([
+      'plan:done',
+      'branch:done',
+      'pr:done',
+      'checks:waiting',
+      'checks:done',
+      'gate:done',
+      'merge:done',
+      'record:ended',
+    ]);
+  });
+});
