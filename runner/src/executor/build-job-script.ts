@@ -16,42 +16,54 @@
  * earlier (say `git diff --quiet` used as a test) still fails the step after later commands
  * succeeded. `$LASTEXITCODE` only says what the last native command did, not whether it was the
  * last thing that ran; `$?` right after the command's last statement says that.
+ *
+ * Start-up cost matters (every job pays it; issue 4 allows 15 % over a bare pwsh). The engine
+ * resolves every type literal in a script (function bodies included) before running it, and a
+ * first lookup of a type such as [Console] or [System.Text.UTF8Encoding] costs about 0.1 s of
+ * CPU, measured here: a sixth of a whole pwsh start. So the header names types as strings
+ * (`'System.Console' -as [type]`, where [type] is a cheap accelerator) and resolves them only
+ * on the paths that need them.
  */
 
-/** Lines before the user's command; error positions are reported relative to the command. */
 const header = [
   '#Requires -Version 7.0',
-  "# Written by ko-runner: header, then the job's command, then the footer that sets the exit code.",
-  'Set-StrictMode -Version Latest',
+  "# Written by ko-runner: header, the job's command, then the footer that sets the exit code.",
   "$ErrorActionPreference = 'Stop'",
   "$ProgressPreference = 'SilentlyContinue'",
   '$PSNativeCommandUseErrorActionPreference = $true',
   "$PSStyle.OutputRendering = 'PlainText'",
-  // Setting the console encodings can fail where no console is attached (a Windows service).
-  'try { [Console]::OutputEncoding = [Console]::InputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }',
-  '$OutputEncoding = [System.Text.UTF8Encoding]::new($false)',
+  // Windows needs the console encodings set. On POSIX .NET follows the locale, which is UTF-8
+  // unless it names another charset, and touching [Console] costs start-up time: only then. The
+  // setters can throw where no console is attached (a Windows service).
+  'function __koUseUtf8 {',
+  "  $utf8 = ('System.Text.UTF8Encoding' -as [type])::new($false)",
+  "  $console = 'System.Console' -as [type]",
+  '  try { $console::OutputEncoding = $utf8; $console::InputEncoding = $utf8 } catch { }',
+  '  $global:OutputEncoding = $utf8',
+  '}',
+  'if ($IsWindows -or "$env:LC_ALL $env:LC_CTYPE $env:LANG" -match \'\\.(?!utf-?8)\') { __koUseUtf8 }',
+  'function __koFail($record) {',
+  '  $code = 1',
+  "  if ($record.Exception.GetType().FullName -eq 'System.Management.Automation.NativeCommandExitException') { $code = $record.Exception.ExitCode }",
+  '  $where = $record.InvocationInfo',
+  '  $at = ""',
+  '  if ($null -ne $where -and $where.ScriptName -eq $PSCommandPath) { $at = " (command line $($where.ScriptLineNumber - HEADER_LINES): $($where.Line.Trim()))" }',
+  '  elseif ($null -ne $where -and $where.ScriptName) { $at = " ($($where.ScriptName):$($where.ScriptLineNumber))" }',
+  '  (\'System.Console\' -as [type])::Error.WriteLine("$($record.CategoryInfo.Reason): $($record.Exception.Message)$at")',
+  '  exit $code',
+  '}',
   '$global:LASTEXITCODE = 0',
-  'try {',
+  'Set-StrictMode -Version Latest',
 ];
-
-/** The line number in script.ps1 of the command's first line. */
-export const commandFirstLine = header.length + 1;
+header.push('try {');
+// Error positions are reported as lines of the command, which starts right after the header.
+const headerText = header.join('\n').replace('HEADER_LINES', String(header.length));
 
 const footer = [
   // Its own line: `$?` must see the command's last statement and nothing else.
   '$__koLastOk = $?',
-  '} catch {',
-  '  $__koError = $_',
-  '  $__koCode = 1',
-  '  if ($__koError.Exception -is [System.Management.Automation.NativeCommandExitException]) { $__koCode = $__koError.Exception.ExitCode }',
-  '  $__koWhere = $__koError.InvocationInfo',
-  '  $__koAt = ""',
-  `  if ($null -ne $__koWhere -and $__koWhere.ScriptName -eq $PSCommandPath) { $__koAt = " (command line $($__koWhere.ScriptLineNumber - ${header.length}): $($__koWhere.Line.Trim()))" }`,
-  '  elseif ($null -ne $__koWhere -and $__koWhere.ScriptName) { $__koAt = " ($($__koWhere.ScriptName):$($__koWhere.ScriptLineNumber))" }',
-  '  [Console]::Error.WriteLine("$($__koError.CategoryInfo.Reason): $($__koError.Exception.Message)$__koAt")',
-  '  exit $__koCode',
-  '}',
-  'if (-not $__koLastOk -and $global:LASTEXITCODE -is [int] -and $global:LASTEXITCODE -ne 0) { exit $global:LASTEXITCODE }',
+  '} catch { __koFail $_ }',
+  'if (-not $__koLastOk -and $global:LASTEXITCODE) { exit $global:LASTEXITCODE }',
   'exit 0',
 ];
 
@@ -64,5 +76,5 @@ export function buildJobScript(command: string): string {
   const body = command.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
   // The blank line ends a last statement that closes with a line-continuation backtick, so the
   // footer's first line is never glued onto it.
-  return [...header, body, '', ...footer, ''].join('\n');
+  return [headerText, body, '', ...footer, ''].join('\n');
 }

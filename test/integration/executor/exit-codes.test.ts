@@ -66,6 +66,14 @@ describe('executor: results and exit codes with the real PowerShell 7', () => {
     expect(stdout).toBe('x\n');
   });
 
+  it('keeps output UTF-8 under a locale that names another charset', async () => {
+    const { result, stdout } = await fx.run("Write-Output '한국어 ✓'", {
+      env: { LC_ALL: 'en_US.ISO-8859-1' },
+    });
+    expect(result.status).toBe('succeeded');
+    expect(stdout).toBe('한국어 ✓\n');
+  });
+
   it('round-trips UTF-8 and writes the script as UTF-8 without a BOM', async () => {
     const text = '한국어 ✓ — ünïcödé';
     const { result, stdout, stderr, jobDir } = await fx.run(
