@@ -54,7 +54,7 @@ export function isBot(commenter: Commenter): boolean {
  *
  * @example requiredPermission({ name: 'merge', mode: 'apply' }, 'apply'); // { permission: 'admin', why: 'apply mode' }
  */
-export function requiredPermission(
+function requiredPermission(
   command: KoCommand,
   mode: Mode,
   guardVerdict: GuardVerdict = 'approval',
