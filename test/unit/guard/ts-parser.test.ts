@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCommandTs } from '../../../runner/src/guard/check-command.ts';
+import { checkCommand, parseCommandTs } from '../../../runner/src/guard/check-command.ts';
 import type { ParsedCommand } from '../../../runner/src/guard/parsed-command.ts';
 
 function summary(parsed: ParsedCommand): string[] {
@@ -181,5 +182,46 @@ describe('nested shells', () => {
     for (let i = 0; i < 12; i += 1)
       text = `powershell -enc ${Buffer.from(text, 'utf16le').toString('base64')}`;
     expect(parseCommandTs(text).dynamic.map((d) => d.kind)).toContain('depth-limit');
+  });
+});
+
+describe('robustness', () => {
+  it('never throws and never allows text it cannot parse cleanly (fast-check)', () => {
+    const alphabet = [...'abcRm-–—$@&|;(){}[]\'"`#<>=,.:/\\ \n\t*?%!+0123456789\u2018\u201c'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }), (chars) => {
+        const text = chars.join('');
+        const decision = checkCommand(text, {
+          root: '/srv/repo',
+          platform: 'linux',
+          realpath: false,
+        });
+        if (decision.findings.some((f) => f.rule === 'parse-error'))
+          expect(decision.verdict).not.toBe('allow');
+      }),
+      { numRuns: 1500, seed: 7 },
+    );
+  });
+
+  it('a random prefix cannot hide a dangerous statement on the next line (fast-check)', () => {
+    // No backtick or comma: a trailing one legitimately continues the line, so the next line is an argument.
+    const alphabet = [...'abcRm-–$@&|;(){}[]\'"#<>=.:/\\ \t*?%!+019\u2018\u201c'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }), (chars) => {
+        const text = `${chars.join('')}\nStop-Computer`;
+        const decision = checkCommand(text, {
+          root: '/srv/repo',
+          platform: 'linux',
+          realpath: false,
+        });
+        expect(decision.verdict, text).not.toBe('allow');
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+
+  it('stops after many errors instead of piling them up', () => {
+    const parsed = parseCommandTs(')'.repeat(100_000));
+    expect(parsed.parseErrors.length).toBeLessThanOrEqual(52);
   });
 });

@@ -23,7 +23,10 @@ type Closer = ')' | '}' | ']' | null;
 const MAX_NESTING = 64;
 const NUMBER = /^(0x[0-9a-f]+|\d+(\.\d+)?(e[+-]?\d+)?)[lud]?(kb|mb|gb|tb|pb)?$/i;
 
+const MAX_ERRORS = 50;
+
 class NestingTooDeep extends Error {}
+class TooManyErrors extends Error {}
 
 /**
  * A recursive-descent reader of PowerShell's command syntax. It does not evaluate anything: it
@@ -48,8 +51,10 @@ export class PsScriptParser {
     try {
       this.parseStatementList(ctx, null);
     } catch (error) {
-      if (!(error instanceof NestingTooDeep)) throw error;
-      this.error(`nesting deeper than ${MAX_NESTING} levels`);
+      if (error instanceof NestingTooDeep) this.error(`nesting deeper than ${MAX_NESTING} levels`);
+      else if (error instanceof TooManyErrors)
+        this.out.parseErrors.push(`more than ${MAX_ERRORS} errors; stopped`);
+      else throw error;
     }
     this.out.parseErrors.push(...this.s.errors);
   }
@@ -63,6 +68,7 @@ export class PsScriptParser {
 
   private error(message: string): void {
     this.out.parseErrors.push(`${message} at offset ${this.s.pos}`);
+    if (this.out.parseErrors.length > MAX_ERRORS) throw new TooManyErrors();
   }
 
   private child(ctx: Ctx, via: InvokedVia): Ctx {
@@ -570,6 +576,7 @@ export class PsScriptParser {
     }
     if (c === '{') {
       const end = s.text.indexOf('}', s.pos);
+      if (end < 0) this.error("missing '}' after '${'");
       s.pos = end < 0 ? s.text.length : end + 1;
       return { text: s.text.slice(start, s.pos), static: false };
     }
@@ -647,15 +654,16 @@ export class PsScriptParser {
     const s = this.s;
     const start = s.pos;
     let depth = 0;
-    while (!s.atEnd()) {
+    while (!s.atEnd() && !isNewline(s.peek())) {
       const c = s.next();
       if (c === '[') depth += 1;
       else if (c === ']') {
         depth -= 1;
-        if (depth === 0) break;
+        if (depth === 0) return s.text.slice(start + 1, s.pos - 1);
       }
     }
-    return s.text.slice(start + 1, s.pos - 1);
+    this.error("missing ']' after a type name");
+    return s.text.slice(start + 1, s.pos);
   }
 
   private parseHashtable(ctx: Ctx): void {
