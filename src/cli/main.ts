@@ -7,6 +7,7 @@ import { registerMaskCommand } from './commands/mask.ts';
 import { registerGuardCommand } from './commands/guard.ts';
 import { registerStoreCommands } from './commands/store.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerTraceCommand } from './commands/trace.ts';
 
 /** Builds the `ko` program. Each command module adds itself; main only wires. */
 export function buildProgram(): Command {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerGuardCommand(program);
   registerStoreCommands(program);
   registerAuditCommands(program);
+  registerTraceCommand(program);
   return program;
 }
 

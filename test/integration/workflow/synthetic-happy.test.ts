@@ -19,18 +19,19 @@ describe('synthetic workflow against the stand-in', () => {
       requestedBy: 'alice',
       apply: true,
     });
-    expect(started.state).toBe('waiting_checks');
+    // The CI finishes in 100 ms, so on a busy machine the checks may be green at the first look.
+    expect(['waiting_checks', 'merged']).toContain(started.state);
     const run = await tickUntilDone(engine, started.id);
     expect(run.state).toBe('merged');
     expect(run.lead_time_ms).toBeGreaterThan(0);
     const pull = h.sandbox.getPullRequest('acme/widgets', run.pr ?? 0);
     expect(pull.merged).toBe(true);
     expect(h.sandbox.readFile('acme/widgets', 'README.md')).toContain(`synthetic run ${run.id} at`);
-    expect(run.history.map((e) => `${e.step}:${e.status}`)).toEqual([
+    const done = run.history.filter((e) => e.status !== 'waiting');
+    expect(done.map((e) => `${e.step}:${e.status}`)).toEqual([
       'plan:done',
       'branch:done',
       'pr:done',
-      'checks:waiting',
       'checks:done',
       'gate:done',
       'merge:done',

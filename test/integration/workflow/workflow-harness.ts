@@ -55,7 +55,11 @@ export function koYml(overrides: Record<string, unknown> = {}): string {
  * would (call it twice to play a restart).
  */
 export async function startHarness(
-  options: { config?: string; ciOutcome?: 'success' | 'failure'; files?: Record<string, string> } = {},
+  options: {
+    config?: string;
+    ciOutcome?: 'success' | 'failure';
+    files?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await startGitHubSandbox({ webhookUrl: 'http://127.0.0.1:9/unused' });
   const dataDir = await mkdtemp(join(tmpdir(), 'ko-workflow-'));
@@ -94,6 +98,7 @@ export async function startHarness(
         logger,
         head: storeAuditHead(store),
       });
+      const octokits = new Map<number, InstanceType<typeof ProbotOctokit>>();
       const queue = new ApprovalQueue({ repository: new StoreApprovalRepository(store), logger });
       const engine = createWorkflowEngine({
         store,
@@ -102,7 +107,10 @@ export async function startHarness(
         approvals: queue,
         retry: { retries: 4, baseMs: 20, maxWaitMs: 5_000 },
         reconcileEveryMs: 100,
+        // One Octokit per installation, as Probot's app.auth caches tokens.
         octokitFor: async (installationId) => {
+          const cached = octokits.get(installationId);
+          if (cached) return cached;
           const octokit = new ProbotOctokit({
             auth: { appId: sandbox.appId, privateKey: sandbox.privateKeyPem, installationId },
             baseUrl: sandbox.apiUrl,
@@ -112,6 +120,7 @@ export async function startHarness(
           octokit.hook.after('request', (_response, request) => {
             if (request.method !== 'GET') writes.push(`${request.method} ${request.url}`);
           });
+          octokits.set(installationId, octokit);
           return octokit;
         },
         ...extra,
