@@ -1,5 +1,9 @@
-import type { ApplicationFunction } from 'probot';
+import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
+import type { DeliveryLedger } from './github/delivery-ledger.ts';
+import type { HandlerServices } from './github/handler-services.ts';
+import { registerHandlers } from './github/register-handlers.ts';
+import type { HubHttpHandler } from './hub/http-handler.ts';
 import { createHealthHandler } from './telemetry/health/health-handler.ts';
 import type { ReadinessRegistry } from './telemetry/health/readiness-registry.ts';
 
@@ -9,6 +13,15 @@ export interface KoAppDependencies {
   version: string;
   /** performance.now() at process start, for uptime. */
   startedAt: number;
+  /** The webhook handlers' services; without them only the HTTP routes are served. */
+  github?: {
+    services: HandlerServices;
+    ledger: DeliveryLedger | undefined;
+    /** The exec API (/ko/v1/jobs), once the hub is attached to the HTTP server. */
+    hubHandler: () => HubHttpHandler | undefined;
+    /** Hands the Probot instance back (app-level auth for the redelivery poller). */
+    onLoad?: (app: Probot) => void;
+  };
 }
 
 /**
@@ -18,7 +31,12 @@ export interface KoAppDependencies {
  * @example await server.load(createKoApp({ logger, readiness, version, startedAt }));
  */
 export function createKoApp(deps: KoAppDependencies): ApplicationFunction {
-  return (_app, { addHandler }) => {
+  return (app, { addHandler }) => {
     addHandler(createHealthHandler(deps));
+    const github = deps.github;
+    if (!github) return;
+    addHandler((req, res) => github.hubHandler()?.(req, res) ?? false);
+    registerHandlers(app, github.services, github.ledger);
+    github.onLoad?.(app);
   };
 }

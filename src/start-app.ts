@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Probot, run, Server } from 'probot';
+import { traceIdOf } from './github/handler-services.ts';
 import { PreconditionError } from '../contracts/errors.ts';
 import { createKoApp } from './app.ts';
 import { readPackageVersion } from './cli/read-package-version.ts';
@@ -11,6 +12,14 @@ import {
   type ReadinessRegistry,
 } from './telemetry/health/readiness-registry.ts';
 import { createLogger } from './telemetry/logger.ts';
+import type { KoOctokit } from './commands/dispatch/dispatch-types.ts';
+import type { OctokitFor, WorkflowPort } from './commands/dispatch/workflow-port.ts';
+import { openGitHubServices, type GitHubServices } from './github/open-github-services.ts';
+import { RedeliveryPoller } from './github/redelivery-poller.ts';
+import { KoOctokitClass } from './github/throttled-octokit.ts';
+import { attachHub, type Hub } from './hub/hub.ts';
+import { createHubHttpHandler, type HubHttpHandler } from './hub/http-handler.ts';
+import { join } from 'node:path';
 
 export interface StartedApp {
   mode: AppOptions['mode'];
@@ -21,6 +30,12 @@ export interface StartedApp {
   port: number;
   logger: Logger;
   readiness: ReadinessRegistry;
+  /** The runner hub on the same HTTP server (app mode only). */
+  hub?: Hub;
+  /** Store, audit log, approvals, delivery ledger (app mode only). */
+  github?: GitHubServices;
+  /** The failed-delivery redelivery poller (app mode only). */
+  redelivery?: RedeliveryPoller;
   /** Stops accepting, lets open requests finish (up to `graceMs`), then closes the rest. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -30,6 +45,23 @@ export interface StartAppDependencies {
   logger?: Logger;
   /** Default: the package version. */
   version?: string;
+  /** Builds the workflow engine (src/workflow's createWorkflowEngine); without it workflow commands say so. */
+  createWorkflow?: (deps: WorkflowDependencies) => WorkflowPort;
+  /** How long `/ko exec` waits for a job before saying how to fetch it. Default 5 min. */
+  execWaitMs?: number;
+  /** Redelivery poller interval. Default 5 min. */
+  redeliveryIntervalMs?: number;
+  /** Workflow tick interval. Default 30 s. */
+  tickIntervalMs?: number;
+}
+
+/** What the app hands the workflow engine. */
+export interface WorkflowDependencies {
+  store: GitHubServices['store'];
+  audit: GitHubServices['auditLog'];
+  logger: Logger;
+  octokitFor: OctokitFor;
+  approvals: GitHubServices['approvals'];
 }
 
 /**
@@ -56,9 +88,8 @@ export async function startApp(
   readiness.registerReadinessCheck('data-dir', dataDirWritableCheck(options.dataDir));
   readiness.registerReadinessCheck('log-sink', logSinkCheck(logger));
   const version = deps.version ?? readPackageVersion();
-  const app = createKoApp({ logger, readiness, version, startedAt });
-
   if (options.mode === 'setup') {
+    const app = createKoApp({ logger, readiness, version, startedAt });
     const server = await run(app, {
       env: { ...process.env, PORT: String(options.port), HOST: options.host },
       log: logger,
@@ -74,6 +105,58 @@ export async function startApp(
     };
   }
 
+  const github = await openGitHubServices({
+    dataDir: options.dataDir,
+    logger,
+    ...(deps.execWaitMs === undefined ? {} : { execWaitMs: deps.execWaitMs }),
+  });
+  let probotApp: Probot | undefined;
+  const hubRef: { handler?: HubHttpHandler } = {};
+  const loaded = (): Probot => {
+    if (!probotApp)
+      throw new PreconditionError('APP_NOT_LOADED', 'the Probot app is not loaded yet');
+    return probotApp;
+  };
+  const octokitFor: OctokitFor = async (installationId) =>
+    (await loaded().auth(installationId)) as unknown as KoOctokit;
+  const workflow = deps.createWorkflow?.({
+    store: github.store,
+    audit: github.auditLog,
+    logger,
+    octokitFor,
+    approvals: github.approvals,
+  });
+  github.handlers.workflow = workflow;
+  const app = createKoApp({
+    logger,
+    readiness,
+    version,
+    startedAt,
+    github: {
+      services: github.handlers,
+      ledger: github.ledger,
+      hubHandler: () => hubRef.handler,
+      onLoad: (probot) => {
+        probotApp = probot;
+      },
+    },
+  });
+  const redelivery = new RedeliveryPoller({
+    appOctokit: async () => (await loaded().auth()) as unknown as KoOctokit,
+    logger,
+    audit: async ({ guid, deliveryId, event, outcome }) => {
+      await github.auditLog.append({
+        actor: 'app',
+        action: 'delivery.redeliver',
+        target: `${event} delivery ${guid} (attempt ${deliveryId})`,
+        outcome,
+        trace_id: traceIdOf(guid),
+        corr_id: guid,
+      });
+    },
+    ...(deps.redeliveryIntervalMs === undefined ? {} : { intervalMs: deps.redeliveryIntervalMs }),
+  });
+
   if (options.demo && options.webhookSecret === undefined) {
     logger.warn('demo mode without WEBHOOK_SECRET: webhooks are verified with "development"');
   }
@@ -88,10 +171,12 @@ export async function startApp(
       secret: options.webhookSecret ?? 'development',
       baseUrl: options.baseUrl,
       log: logger,
+      Octokit: KoOctokitClass,
     }),
   });
   await server.load(app);
-  const httpServer = await server.start().catch((error: unknown) => {
+  const httpServer = await server.start().catch(async (error: unknown) => {
+    await github.close();
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     throw new PreconditionError(
       'PORT_IN_USE',
@@ -105,6 +190,17 @@ export async function startApp(
   });
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
+  const hub = await attachHub(httpServer, { dataDir: join(options.dataDir, 'hub'), logger });
+  github.handlers.hub = hub;
+  hubRef.handler = createHubHttpHandler(hub);
+  redelivery.start();
+  const tick = workflow ? startTick(workflow, logger, deps.tickIntervalMs ?? 30_000) : undefined;
+  if (workflow) {
+    workflow.startScheduler();
+    void workflow
+      .resumeAll()
+      .catch((error: unknown) => logger.error({ err: error }, 'workflow resume failed'));
+  }
   return {
     mode: 'app',
     server,
@@ -112,13 +208,38 @@ export async function startApp(
     port,
     logger,
     readiness,
+    hub,
+    github,
+    redelivery,
     async stop(graceMs = 10_000) {
       const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
       try {
+        if (tick) clearInterval(tick);
+        workflow?.stopScheduler();
+        await redelivery.stop();
+        await hub.close();
         await server.stop();
       } finally {
         clearTimeout(timer);
+        await github.close();
       }
     },
   };
+}
+
+/** The workflow's timer: each tick moves waiting workflows on; one tick at a time. */
+function startTick(workflow: WorkflowPort, logger: Logger, intervalMs: number): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    workflow
+      .tick()
+      .catch((error: unknown) => logger.error({ err: error }, 'workflow tick failed'))
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

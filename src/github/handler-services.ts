@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AuditSink, DispatchServices } from '../commands/dispatch/dispatch-types.ts';
+import type { AuditLog } from '../store/audit/audit-log.ts';
+
+/** What the webhook handlers share. */
+export interface HandlerServices extends DispatchServices {
+  /** Undefined only in tests that run without a data dir. */
+  auditLog: AuditLog | undefined;
+  logger: Logger;
+}
+
+/**
+ * The W3C trace id of a delivery: derived from X-GitHub-Delivery, so a redelivery (same id)
+ * lands in the same timeline.
+ *
+ * @example traceIdOf('72d3162e-cc78-11e3-81ab-4c9367dc0958').length; // 32
+ */
+export function traceIdOf(deliveryId: string): string {
+  return createHash('sha256').update(deliveryId).digest('hex').slice(0, 32);
+}
+
+/**
+ * An audit sink that stamps the delivery's trace id and the delivery id as corr_id.
+ *
+ * @example await auditSink(services, deliveryId)({ actor: 'ann', action: 'command.status', target: 'o/r#1', outcome: 'ok' });
+ */
+export function auditSink(services: HandlerServices, deliveryId: string): AuditSink {
+  const trace_id = traceIdOf(deliveryId);
+  return async (input) => {
+    await services.auditLog?.append({ ...input, trace_id, corr_id: deliveryId });
+  };
+}

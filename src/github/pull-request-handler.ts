@@ -1,0 +1,157 @@
+import type { Context } from 'probot';
+import { authorize } from '../commands/authorize.ts';
+import type { KoOctokit } from '../commands/dispatch/dispatch-types.ts';
+import { readRepoConfig } from '../commands/dispatch/read-repo-config.ts';
+import type { PermissionResponse } from '../commands/permission.ts';
+import { resolveMode } from '../commands/resolve-mode.ts';
+import { formatRepoConfigIssues } from '../config/repo-config/format-config-issues.ts';
+import { auditSink, type HandlerServices } from './handler-services.ts';
+import { runListeners, type Listener } from './run-listeners.ts';
+import { readArray, readNumber, readRepo, readString } from './read-payload.ts';
+
+function labelsOf(payload: unknown): string[] {
+  return readArray(payload, 'pull_request.labels')
+    .map((label) => readString(label, 'name'))
+    .filter((name): name is string => name !== undefined);
+}
+
+/**
+ * pull_request: the merge label asks for a merge (removing it withdraws the request), the dry-run
+ * label forces dry-run (read whenever a mode is resolved), a push voids head-bound approvals and
+ * tells the workflow.
+ *
+ * @example app.on('pull_request', (context) => onPullRequest(services, context));
+ */
+export async function onPullRequest(services: HandlerServices, context: Context): Promise<void> {
+  const payload: unknown = context.payload;
+  const action = readString(payload, 'action');
+  const where = readRepo(payload);
+  const pr = readNumber(payload, 'pull_request.number') ?? readNumber(payload, 'number');
+  if (!where || pr === undefined) return;
+  const { owner, repo } = where;
+  const sender = readString(payload, 'sender.login') ?? 'unknown';
+  const log = services.logger.child({ delivery: context.id, pr: `${owner}/${repo}#${pr}` });
+  const audit = auditSink(services, context.id);
+  const listeners: Listener[] = [];
+
+  if (action === 'synchronize') {
+    const headSha = readString(payload, 'pull_request.head.sha');
+    if (headSha === undefined) return;
+    listeners.push({
+      name: 'approvals.onHeadChanged',
+      run: async () => {
+        const events = await services.approvals.onHeadChanged(
+          `${owner}/${repo}`,
+          pr,
+          headSha,
+          sender,
+        );
+        for (const e of events)
+          await audit({ actor: e.actor, action: e.action, target: e.target, outcome: e.outcome });
+      },
+    });
+    if (services.workflow) {
+      const workflow = services.workflow;
+      listeners.push({
+        name: 'workflow.onPullRequestSynchronize',
+        run: () => workflow.onPullRequestSynchronize({ owner, repo, pr, headSha }),
+      });
+    }
+  } else if (action === 'labeled' || action === 'unlabeled') {
+    const label = readString(payload, 'label.name');
+    if (label === undefined) return;
+    const octokit = context.octokit as unknown as KoOctokit;
+    const read = await readRepoConfig(octokit, owner, repo);
+    if (!read.ok) {
+      if (label.startsWith('ko:')) {
+        await octokit.rest.issues.createComment({
+          owner,
+          repo,
+          issue_number: pr,
+          body: formatRepoConfigIssues(read.issues, { ref: read.ref }),
+        });
+      }
+      return;
+    }
+    const config = read.config;
+    if (label === config.labels.dry_run) {
+      log.info({ label, action }, 'dry-run label changed: modes of this PR follow it');
+      await audit({
+        actor: sender,
+        action: `label.${action}`,
+        target: `${owner}/${repo}#${pr}`,
+        outcome: label,
+      });
+      return;
+    }
+    if (label !== config.labels.merge) return;
+    const workflow = services.workflow;
+    if (action === 'unlabeled') {
+      if (workflow)
+        listeners.push({
+          name: 'workflow.withdrawMerge',
+          run: () => workflow.withdrawMerge({ owner, repo, pr, by: sender }),
+        });
+      await audit({
+        actor: sender,
+        action: 'workflow.withdraw',
+        target: `${owner}/${repo}#${pr}`,
+        outcome: 'label removed',
+      });
+    } else {
+      const mode = resolveMode({
+        configMode: config.mode,
+        dryRunLabel: labelsOf(payload).includes(config.labels.dry_run),
+      });
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+        owner,
+        repo,
+        username: sender,
+      });
+      const decision = authorize({
+        command: { name: 'merge' },
+        commenter: { login: sender, type: readString(payload, 'sender.type') ?? null },
+        permission: data as PermissionResponse,
+        mode: mode.mode,
+        allowedBots: config.commands.allowed_bots,
+      });
+      if (decision.decision !== 'allow') {
+        await audit({
+          actor: sender,
+          action: 'workflow.merge',
+          target: `${owner}/${repo}#${pr}`,
+          outcome: `refused: ${decision.reason}`,
+        });
+        if (decision.decision === 'deny') {
+          await octokit.rest.issues.createComment({
+            owner,
+            repo,
+            issue_number: pr,
+            body: `The \`${label}\` label cannot start a merge: ${decision.reason}.`,
+          });
+        }
+        return;
+      }
+      if (!workflow) {
+        log.warn('merge label added, but the workflow engine is not wired in this process');
+        return;
+      }
+      listeners.push({
+        name: 'workflow.requestMerge',
+        run: () =>
+          workflow.requestMerge({
+            installationId: readNumber(payload, 'installation.id') ?? 0,
+            owner,
+            repo,
+            pr,
+            requestedBy: sender,
+            apply: mode.mode === 'apply',
+          }),
+      });
+    }
+  } else {
+    log.debug({ action }, 'pull_request event');
+    return;
+  }
+  await runListeners(log, listeners);
+}

@@ -1,0 +1,42 @@
+import { ProbotOctokit } from 'probot';
+
+/** Rate-limit waits after which a request gives up instead of waiting again. */
+export const RATE_LIMIT_RETRIES = 3;
+/** Longer waits than this are not worth holding a webhook for. */
+const MAX_WAIT_SECONDS = 15 * 60;
+
+interface ThrottledRequest {
+  method: string;
+  url: string;
+  request: { retryCount: number };
+}
+
+interface WithLog {
+  log: { warn: (message: string) => void };
+}
+
+function onLimit(kind: string) {
+  return (retryAfter: number, options: object, octokit: object): boolean => {
+    const request = options as ThrottledRequest;
+    const retry = request.request.retryCount < RATE_LIMIT_RETRIES && retryAfter <= MAX_WAIT_SECONDS;
+    (octokit as WithLog).log.warn(
+      `${kind} rate limit on ${request.method} ${request.url}: ${retry ? `retrying in ${retryAfter} s (retry ${request.request.retryCount + 1}/${RATE_LIMIT_RETRIES})` : 'giving up'}`,
+    );
+    return retry;
+  };
+}
+
+/**
+ * Probot's Octokit (retry for 5xx, throttling, paginate, config) with bounded rate-limit waits:
+ * primary and secondary limits wait as GitHub says and retry at most 3 times, where Probot's
+ * default would retry forever.
+ *
+ * @example Probot.defaults({ Octokit: KoOctokitClass, ... });
+ */
+export const KoOctokitClass = ProbotOctokit.defaults({
+  throttle: {
+    enabled: true,
+    onRateLimit: onLimit('primary'),
+    onSecondaryRateLimit: onLimit('secondary'),
+  },
+});
