@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { documentChecksum } from '../../../src/store/checksum.ts';
 import { emptyExperience, type ExperienceDocument } from '../../../src/store/experience-types.ts';
 import { inspectExperience } from '../../../src/store/inspect-experience.ts';
-import { migrateDocument, type RawDocument } from '../../../src/store/migrations.ts';
+import { migrateDocument, type Migration, type RawDocument } from '../../../src/store/migrations.ts';
 
 function document(overrides: Partial<ExperienceDocument> = {}): ExperienceDocument {
   const fields = {
@@ -122,7 +122,7 @@ describe('migrations', () => {
       step2: true,
     });
   });
-  it.each([
+  it.each<{ label: string; steps: Record<number, Migration>; message: string }>([
     { label: 'a missing step', steps: {}, message: 'no migration from schema version 1 to 2' },
     {
       label: 'a step that skips a version',
