@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { documentChecksum } from '../../../src/store/checksum.ts';
 import { emptyExperience, type ExperienceDocument } from '../../../src/store/experience-types.ts';
 import { inspectExperience } from '../../../src/store/inspect-experience.ts';
-import { migrateDocument, type Migration, type RawDocument } from '../../../src/store/migrations.ts';
+import {
+  migrateDocument,
+  type Migration,
+  type RawDocument,
+} from '../../../src/store/migrations.ts';
 
 function document(overrides: Partial<ExperienceDocument> = {}): ExperienceDocument {
   const fields = {
