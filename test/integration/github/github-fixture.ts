@@ -1,0 +1,101 @@
+// The real KO app (startApp) against the GitHub stand-in, with signed webhooks both ways.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEnvOptions } from '../../../src/config/read-env-options.ts';
+import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/index.ts';
+import type { CommentState } from '../../../src/sandbox/state.ts';
+import { startApp, type StartAppDependencies, type StartedApp } from '../../../src/start-app.ts';
+import { createLogger } from '../../../src/telemetry/logger.ts';
+import { freePort } from '../app/app-fixtures.ts';
+
+export const SECRET = 'github-integration-secret-77';
+export const REPO = 'acme/app';
+export const KO_YML = 'exec:\n  allowed_runner_labels: [ps7]\n';
+
+export interface Stack {
+  sandbox: GitHubSandbox;
+  app: StartedApp;
+  dir: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stand-in, then the KO app pointed at it (GHE_HOST), and seeds acme/app with a PR #1
+ * opened by alice (admin of acme/app via setPermission), bob (write) and rita (read).
+ */
+export async function startStack(deps: StartAppDependencies = {}): Promise<Stack> {
+  const sandbox = await startGitHubSandbox({ appId: 42, webhookSecret: SECRET });
+  const dir = mkdtempSync(join(tmpdir(), 'ko-github-'));
+  const logs: string[] = [];
+  const options = readEnvOptions(
+    {
+      APP_ID: String(sandbox.appId),
+      PRIVATE_KEY: sandbox.privateKeyPem,
+      WEBHOOK_SECRET: SECRET,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      GHE_HOST: `127.0.0.1:${sandbox.port}`,
+      GHE_PROTOCOL: 'http',
+      KO_DATA_DIR: join(dir, 'data'),
+    },
+    dir,
+  );
+  const logger = createLogger({
+    service: 'ko-app',
+    level: 'debug',
+    primary: { write: (line: string) => void logs.push(line) },
+  });
+  const app = await startApp(options, { logger, ...deps });
+  sandbox.setWebhookTarget(`http://127.0.0.1:${app.port}/api/github/webhooks`);
+  sandbox.seedRepo({ repo: REPO, files: { 'README.md': '# app\n', '.github/ko.yml': KO_YML } });
+  sandbox.setPermission(REPO, 'alice', 'admin');
+  sandbox.setPermission(REPO, 'bob', 'write');
+  sandbox.setPermission(REPO, 'rita', 'read');
+  sandbox
+    .as('alice')
+    .openPullRequest(REPO, { head: 'feature', title: 'Feature', files: { 'f.txt': 'f\n' } });
+  await sandbox.idle();
+  return {
+    sandbox,
+    app,
+    dir,
+    logs,
+    async stop() {
+      await app.stop(2_000);
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `probe` gives a value (a real process answers in its own time). */
+export async function until<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** KO's comments on a PR, oldest first. */
+export function botComments(stack: Stack, pr = 1): CommentState[] {
+  const repo = stack.sandbox.state.repos[REPO];
+  return Object.values(repo?.comments ?? {})
+    .filter((c) => c.issueNumber === pr && c.user.endsWith('[bot]'))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** The reactions on one comment, as `user:content`. */
+export function reactionsOf(stack: Stack, commentId: number): string[] {
+  const comment = stack.sandbox.state.repos[REPO]?.comments[String(commentId)];
+  return (comment?.reactions ?? []).map((r) => r.content);
+}
+
+/** Comments KO posted after comment `afterId`. */
+export function repliesAfter(stack: Stack, afterId: number, pr = 1): CommentState[] {
+  return botComments(stack, pr).filter((c) => c.id > afterId);
+}
