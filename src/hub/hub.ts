@@ -433,9 +433,14 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
   // ---- lifecycle frames -------------------------------------------------------------------
 
   async #onAccepted(session: RunnerSession, frame: KoFrameByType['exec.accepted']): Promise<void> {
-    const job = await this.queue.transition(frame.body.job_id, ['dispatched'], {
-      state: 'running',
-    });
+    // Not waited for on disk: if a crash loses it, the job is 'dispatched' again and the
+    // runner's hello.resume_jobs re-binds it just the same.
+    const job = await this.queue.transition(
+      frame.body.job_id,
+      ['dispatched'],
+      { state: 'running' },
+      { durable: false },
+    );
     if (job && job.runner_id === session.runnerId) this.emit('job', job);
   }
 
@@ -539,25 +544,35 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
       if (queued.length === 0) return;
       const now = Date.now();
       const free = [...this.#sessions.values()].filter((s) => s.isOpen && s.freeSlots(now) > 0);
+      // Claims go out together so the queue's group commit turns them into a few fsyncs.
+      const claims: Promise<void>[] = [];
       for (const job of queued) {
-        if (free.length === 0) return;
+        if (free.length === 0) break;
         const index = free.findIndex((s) => runnerSatisfies(job, s.profile!));
         if (index < 0) continue;
         const session = free[index]!;
-        const claimed = await this.queue.transition(job.id, ['queued'], {
-          state: 'dispatched',
-          runner_id: session.runnerId,
-          attempts: job.attempts + 1,
-          reason: null,
-        });
-        if (!claimed) continue;
-        session.active.add(job.id);
-        // Rotate so equal runners share the work.
+        session.active.add(job.id); // reserve the slot before the write resolves
         free.splice(index, 1);
-        if (session.freeSlots(now) > 0) free.push(session);
-        this.emit('job', claimed);
-        this.#sendRequest(session, claimed);
+        if (session.freeSlots(now) > 0) free.push(session); // rotate: equal runners share the work
+        claims.push(
+          this.queue
+            .transition(job.id, ['queued'], {
+              state: 'dispatched',
+              runner_id: session.runnerId,
+              attempts: job.attempts + 1,
+              reason: null,
+            })
+            .then((claimed) => {
+              if (!claimed) {
+                session.active.delete(job.id);
+                return;
+              }
+              this.emit('job', claimed);
+              this.#sendRequest(session, claimed);
+            }),
+        );
       }
+      await Promise.all(claims);
     } while (this.#pumpAgain);
   }
 

@@ -27,12 +27,14 @@ export interface JobQueue {
   /**
    * Applies `patch` only if the job is currently in one of `from` (a conditional write);
    * returns the new job, or undefined when the condition failed. This is what makes results
-   * apply at most once.
+   * apply at most once. With `durable: false` the promise does not wait for the disk (for
+   * changes a crash may lose safely, like dispatched → running).
    */
   transition(
     id: string,
     from: readonly JobState[],
     patch: Partial<Omit<Job, 'id' | 'spec' | 'seq'>>,
+    options?: { durable?: boolean },
   ): Promise<Job | undefined>;
   close(): Promise<void>;
 }
@@ -50,6 +52,8 @@ type LogRecord = { t: 'put'; job: Job };
 export class FileJobQueue implements JobQueue {
   readonly #jobs = new Map<string, Job>();
   readonly #byKey = new Map<string, string>();
+  /** Ids by state, so dispatch and lease checks never scan finished jobs. */
+  readonly #byState = new Map<JobState, Set<string>>();
   readonly #log: DurableLog;
   #seq = 0;
 
@@ -73,6 +77,7 @@ export class FileJobQueue implements JobQueue {
     const queue = new FileJobQueue(DurableLog.open(path));
     for (const job of jobs.values()) {
       queue.#jobs.set(job.id, job);
+      queue.#index(undefined, job);
       if (job.spec.idempotency_key) queue.#byKey.set(job.spec.idempotency_key, job.id);
       queue.#seq = Math.max(queue.#seq, job.seq);
     }
@@ -104,6 +109,7 @@ export class FileJobQueue implements JobQueue {
     };
     // Reserve the key before the await so a concurrent duplicate sees it.
     this.#jobs.set(job.id, job);
+    this.#index(undefined, job);
     if (key !== undefined) this.#byKey.set(key, job.id);
     await this.#log.append({ t: 'put', job } satisfies LogRecord);
     return { job: structuredClone(job), created: true };
@@ -115,16 +121,27 @@ export class FileJobQueue implements JobQueue {
   }
 
   async list(states?: JobState[]): Promise<Job[]> {
-    return [...this.#jobs.values()]
-      .filter((job) => !states || states.includes(job.state))
+    const ids = states
+      ? states.flatMap((state) => [...(this.#byState.get(state) ?? [])])
+      : [...this.#jobs.keys()];
+    return ids
+      .map((id) => this.#jobs.get(id) as Job)
       .sort(compareJobs)
       .map((job) => structuredClone(job));
   }
 
+  #index(before: Job | undefined, after: Job): void {
+    if (before) this.#byState.get(before.state)?.delete(before.id);
+    let set = this.#byState.get(after.state);
+    if (!set) this.#byState.set(after.state, (set = new Set()));
+    set.add(after.id);
+  }
+
   async claimNext(runner: RunnerProfile): Promise<Job | undefined> {
     let best: Job | undefined;
-    for (const job of this.#jobs.values()) {
-      if (job.state !== 'queued' || !runnerSatisfies(job, runner)) continue;
+    for (const id of this.#byState.get('queued') ?? []) {
+      const job = this.#jobs.get(id) as Job;
+      if (!runnerSatisfies(job, runner)) continue;
       if (!best || compareJobs(job, best) < 0) best = job;
     }
     if (!best) return undefined;
@@ -139,6 +156,7 @@ export class FileJobQueue implements JobQueue {
     id: string,
     from: readonly JobState[],
     patch: Partial<Omit<Job, 'id' | 'spec' | 'seq'>>,
+    options: { durable?: boolean } = {},
   ): Promise<Job | undefined> {
     const current = this.#jobs.get(id);
     if (!current || !from.includes(current.state)) return undefined;
@@ -150,7 +168,10 @@ export class FileJobQueue implements JobQueue {
       return undefined;
     const next: Job = { ...current, ...patch, updated_at: new Date().toISOString() };
     this.#jobs.set(id, next);
-    await this.#log.append({ t: 'put', job: next } satisfies LogRecord);
+    this.#index(current, next);
+    const written = this.#log.append({ t: 'put', job: next } satisfies LogRecord);
+    if (options.durable === false) written.catch(() => undefined);
+    else await written;
     return structuredClone(next);
   }
 
