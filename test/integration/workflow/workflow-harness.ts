@@ -6,7 +6,11 @@ import { destination, type Logger } from 'pino';
 import { stringify } from 'yaml';
 import { ApprovalQueue } from '../../../src/approvals/approval-queue.ts';
 import { StoreApprovalRepository } from '../../../src/approvals/store-approval-repository.ts';
-import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/index.ts';
+import {
+  startGitHubSandbox,
+  type CiCheck,
+  type GitHubSandbox,
+} from '../../../src/sandbox/index.ts';
 import { AuditLog } from '../../../src/store/audit/audit-log.ts';
 import { storeAuditHead } from '../../../src/store/audit/audit-head.ts';
 import { ExperienceStore } from '../../../src/store/experience-store.ts';
@@ -58,6 +62,7 @@ export async function startHarness(
   options: {
     config?: string;
     ciOutcome?: 'success' | 'failure';
+    ci?: CiCheck[];
     files?: Record<string, string>;
   } = {},
 ): Promise<Harness> {
@@ -72,7 +77,11 @@ export async function startHarness(
       '.github/ko.yml': options.config ?? koYml(),
       ...options.files,
     },
-    ci: { checks: [{ name: 'build', outcome: options.ciOutcome ?? 'success', delayMs: 100 }] },
+    ci: {
+      checks: options.ci ?? [
+        { name: 'build', outcome: options.ciOutcome ?? 'success', delayMs: 100 },
+      ],
+    },
     requiredChecks: ['build'],
   });
   const writes: string[] = [];
@@ -146,6 +155,24 @@ export async function startHarness(
     },
   };
   return harness;
+}
+
+/** Calls tick until the run reaches `state` (or `timeoutMs` passes). */
+export async function tickUntilState(
+  engine: WorkflowEngine,
+  runId: string,
+  state: string,
+  timeoutMs = 15_000,
+): Promise<NonNullable<Awaited<ReturnType<WorkflowEngine['get']>>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await engine.tick();
+    const run = await engine.get(runId);
+    if (run === undefined) throw new Error(`no run ${runId}`);
+    if (run.state === state) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.state} at ${run.step}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Calls tick until the run ends (or `timeoutMs` passes), as the reconcile timer would. */
