@@ -147,6 +147,14 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
       session_id: session.sessionId,
     });
     log.info('runner connected');
+    // A socket that never says hello is not in the session map the heartbeat watches.
+    const helloTimer = setTimeout(() => {
+      if (!session.profile) {
+        log.warn('no hello within the heartbeat timeout; closing');
+        ws.close(4001, 'hello expected');
+      }
+    }, this.options.heartbeatTimeoutMs).unref();
+    ws.once('close', () => clearTimeout(helloTimer));
     ws.on('pong', () => {
       session.pongPending = false;
     });

@@ -204,3 +204,12 @@ describe('heartbeat', () => {
     runner.close();
   });
 });
+
+describe('hello deadline', () => {
+  it('closes an authenticated socket that never says hello', async () => {
+    await f.close();
+    f = await startHub({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_200 });
+    const runner = await ScriptedRunner.connect(f.url, await f.token('mute'), false);
+    expect(await runner.closed).toBe(4001);
+  });
+});
