@@ -14,7 +14,7 @@ import type {
 } from './executor-types.ts';
 
 /** Defaults, visible in one place (each is documented on ExecOptions). */
-export const executorDefaults = {
+const executorDefaults = {
   graceMs: 5_000,
   pipeWaitMs: 2_000,
   outputCapBytes: 10 * 1024 * 1024,

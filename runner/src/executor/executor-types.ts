@@ -66,7 +66,7 @@ export interface ExecOptions {
   outputCapBytes?: number;
   /** Called once the engine is running (its pid leads the job's process group on POSIX). */
   onStart?: (info: { pid: number; scriptPath: string }) => void;
-  /** Called with each piece of (masked) output while the command runs. */
+  /** Called with each piece of (masked) output while the command runs; must not throw. */
   onOutput?: (stream: OutputStreamName, chunk: Buffer) => void;
   /** Masking hook, one transform per stream. */
   transformText?: TextTransformFactory;

@@ -33,17 +33,3 @@ export function signalProcessTree(
     throw error;
   }
 }
-
-/**
- * True while any process of the group led by `pgid` is alive (POSIX only).
- *
- * @example isProcessGroupAlive(child.pid) // false once the tree is gone
- */
-export function isProcessGroupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
