@@ -76,12 +76,10 @@ describe('workflow failure paths: checks and approvals', () => {
     });
     const waiting = await tickUntilState(engine, started.id, 'waiting_approval');
     const first = waiting.approval_id ?? '';
-    await h.sandbox
-      .as('carol')
-      .pushCommit('acme/widgets', {
-        branch: waiting.branch ?? '',
-        files: { 'NOTES.md': 'later\n' },
-      });
+    await h.sandbox.as('carol').pushCommit('acme/widgets', {
+      branch: waiting.branch ?? '',
+      files: { 'NOTES.md': 'later\n' },
+    });
     const again = await tickUntilState(engine, started.id, 'waiting_approval');
     expect(again.head_sha).not.toBe(waiting.head_sha);
     expect(again.approval_id).not.toBe(first);

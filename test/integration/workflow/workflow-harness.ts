@@ -37,7 +37,7 @@ export interface Harness {
   logFile: string;
   repo: { owner: string; repo: string };
   installationId: number;
-  /** Octokit calls that wrote (non-GET), as `METHOD url`. */
+  /** Octokit calls that wrote (non-GET) and succeeded, as `METHOD url`. */
   writes: string[];
   startEngine(extra?: Partial<WorkflowEngineOptions>): Promise<EngineProcess>;
   close(): Promise<void>;
