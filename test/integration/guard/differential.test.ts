@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand, type GuardDecision } from '../../../runner/src/guard/check-command.ts';
 import { checkCommandsPwsh } from '../../../runner/src/guard/check-command-pwsh.ts';
@@ -34,16 +35,70 @@ const extra = [
   '$x = "a"; Get-Content "./$x"',
 ];
 const all = [...new Set([...dangerous, ...benign, ...safe, ...mutated, ...extra])];
+// Random token soups: they found statements PowerShell runs as commands (`-Force`) and
+// expressions it refuses (`'a' -Path`) that the TypeScript side had allowed.
+const soupTokens = [
+  'Get-ChildItem',
+  'Remove-Item',
+  'rm',
+  '-Recurse',
+  '-r',
+  '-Path',
+  './x',
+  '../x',
+  '$x',
+  '@p',
+  '|',
+  ';',
+  '&',
+  "'a'",
+  '"b $(Stop-Computer)"',
+  '(',
+  ')',
+  '{',
+  '}',
+  '`',
+  ' ',
+  '\n',
+  '-Force',
+  ':$true',
+  '#',
+  '<#',
+  '#>',
+  'iex',
+  'cmd',
+  '/c',
+  'git',
+  'status',
+  '-c',
+  '=',
+  '.',
+  '--%',
+  '*',
+  ',',
+  'Write-Output',
+  '\u2013',
+  '2>',
+  'out.txt',
+];
+const soups = fc
+  .sample(fc.array(fc.constantFrom(...soupTokens), { minLength: 1, maxLength: 8 }), {
+    numRuns: 250,
+    seed: 99,
+  })
+  .map((tokens) => tokens.join(' '))
+  .filter((text) => !all.includes(text));
+const batch = [...all, ...soups];
 
 let pwsh: GuardDecision[] = [];
 
 beforeAll(async () => {
-  pwsh = await checkCommandsPwsh(all, options);
+  pwsh = await checkCommandsPwsh(batch, options);
 }, 600_000);
 
 describe('differential: TypeScript front end vs PowerShell parser + StaticParameterBinder', () => {
   it('judges every command of the corpus in one batch', () => {
-    expect(pwsh).toHaveLength(all.length);
+    expect(pwsh).toHaveLength(batch.length);
     expect(pwsh.every((d) => d.engine === 'pwsh')).toBe(true);
   });
 
@@ -58,7 +113,18 @@ describe('differential: TypeScript front end vs PowerShell parser + StaticParame
     expect(unsafe).toEqual([]);
   });
 
-  it('agrees on the verdict class for every command', () => {
+  it('never allows a random token soup that PowerShell would not allow', () => {
+    const unsafe = soups.flatMap((command, j) => {
+      const ps = pwsh[all.length + j] as GuardDecision;
+      const ts = checkCommand(command, options);
+      return ts.verdict === 'allow' && ps.verdict !== 'allow'
+        ? [`${JSON.stringify(command)}: pwsh ${ps.verdict} (${ps.rule})`]
+        : [];
+    });
+    expect(unsafe).toEqual([]);
+  });
+
+  it('agrees on the verdict class for every corpus command', () => {
     const disagreements = all.flatMap((command, i) => {
       const ts = checkCommand(command, options);
       const ps = pwsh[i] as GuardDecision;

@@ -170,6 +170,7 @@ function ConvertFrom-CommandAst($cmd, [int] $baseDepth, [string] $baseVia, $resu
         $match = $null
         foreach ($key in $bound.Keys) {
           $meta = $bound[$key].Parameter
+          if ($null -eq $meta) { continue }
           $names = @($meta.Name) + @($meta.Aliases)
           if ($names | Where-Object { $_ -eq $written }) { $match = $meta; $resolution = 'exact'; break }
           if ($names | Where-Object { $_.StartsWith($written, [System.StringComparison]::OrdinalIgnoreCase) }) { $match = $meta; $resolution = 'prefix' }
@@ -224,6 +225,9 @@ foreach ($command in $request.commands) {
   $ast = [System.Management.Automation.Language.Parser]::ParseInput([string]$command.text, [ref]$tokens, [ref]$parseErrors)
   foreach ($e in $parseErrors) { $result.parseErrors.Add("$($e.ErrorId): $($e.Message)") }
   $nodes = $ast.FindAll({ $true }, $true)
+  # One command this script cannot normalize must not sink the batch: it becomes a parse error
+  # (never allowed) for that command only.
+  try {
   foreach ($node in $nodes) {
     if ($node -is [System.Management.Automation.Language.CommandAst]) {
       ConvertFrom-CommandAst $node $baseDepth $baseVia $result
@@ -258,6 +262,9 @@ foreach ($command in $request.commands) {
           positional = (New-List); argv = $argvUsing; invokedVia = $baseVia; depth = $baseDepth
         })
     }
+  }
+  } catch {
+    $result.parseErrors.Add("the PowerShell front end could not normalize this command: $($_.Exception.Message)")
   }
   Reset-Redefinitions
   $results.Add($result)

@@ -24,6 +24,9 @@ const MAX_NESTING = 64;
 const NUMBER = /^(0x[0-9a-f]+|\d+(\.\d+)?(e[+-]?\d+)?)[lud]?(kb|mb|gb|tb|pb)?$/i;
 
 const MAX_ERRORS = 50;
+const UNARY_OPERATORS = /^(not|bnot|split|join)$/i;
+const BINARY_OPERATORS =
+  /^([ci]?(eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin|replace|split)|join|is|isnot|as|f|and|or|xor|not|band|bor|bxor|bnot|shl|shr)$/i;
 
 class NestingTooDeep extends Error {}
 class TooManyErrors extends Error {}
@@ -276,7 +279,13 @@ export class PsScriptParser {
     const c1 = s.peek(1);
     if (c === undefined) return false;
     if (c === '$' || c === '(' || c === '[' || c === '!' || c === ',' || c === '+') return true;
-    if (isSingleQuote(c) || isDoubleQuote(c) || isDash(c)) return true;
+    if (isSingleQuote(c) || isDoubleQuote(c)) return true;
+    // `-not $x` is an expression, but PowerShell runs `-Force` or `-c` at a statement's start as a
+    // command name; only unary operators and numbers start an expression.
+    if (isDash(c)) {
+      const word = /^\p{L}+/u.exec(s.text.slice(s.pos + 1, s.pos + 8))?.[0];
+      return word === undefined ? !/[\p{L}_?]/u.test(c1 ?? '') : UNARY_OPERATORS.test(word);
+    }
     if (c === '@' && (c1 === '(' || c1 === '{' || isSingleQuote(c1) || isDoubleQuote(c1)))
       return true;
     if (/\d/.test(c) || (c === '.' && /\d/.test(c1 ?? ''))) {
@@ -703,12 +712,18 @@ export class PsScriptParser {
   private parseExpression(ctx: Ctx): void {
     const s = this.s;
     const start = s.pos;
+    // PowerShell refuses an expression that ends in an operator (`$x *`, `'a',`, a lone `-`).
+    let expectOperand = true;
     for (;;) {
       s.skipBlanks();
       const c = s.peek();
       const c1 = s.peek(1);
-      if (this.atStatementEnd() || c === '|' || (c === '&' && c1 !== '&')) return;
+      if (this.atStatementEnd() || c === '|' || (c === '&' && c1 !== '&')) {
+        if (expectOperand) this.error('missing an expression after an operator');
+        return;
+      }
       if (this.atRedirection()) {
+        if (expectOperand) this.error('missing an expression before a redirection');
         this.parseRedirection(ctx);
         continue;
       }
@@ -727,11 +742,13 @@ export class PsScriptParser {
       if (c === '[') {
         const type = this.readTypeLiteral();
         if (s.startsWith('::')) this.parsePostfix(ctx, canonicalTypeName(type));
+        expectOperand = false;
         continue;
       }
       if (c === '{') {
         s.pos += 1;
         this.parseStatementList(this.child(ctx, 'scriptblock'), '}');
+        expectOperand = false;
         continue;
       }
       if (c === '$' || c === '(' || c === '@' || isSingleQuote(c) || isDoubleQuote(c)) {
@@ -739,28 +756,43 @@ export class PsScriptParser {
         this.parseOperand(ctx);
         this.parsePostfix(ctx);
         if (s.pos === before) s.pos += 1;
+        expectOperand = false;
         continue;
       }
       if (c === '.' || s.startsWith('::')) {
-        if (!this.parsePostfix(ctx)) s.pos += 1;
+        if (this.parsePostfix(ctx)) {
+          expectOperand = false;
+        } else {
+          s.pos += 1;
+          if (c === '.' && s.peek() === '.') {
+            s.pos += 1;
+            expectOperand = true;
+          }
+        }
         continue;
       }
       if (isDash(c) && c1 !== undefined && /\p{L}/u.test(c1)) {
         s.pos += 1;
+        const opStart = s.pos;
         while (isIdentifierChar(s.peek())) s.pos += 1;
+        const op = s.text.slice(opStart, s.pos);
+        if (!BINARY_OPERATORS.test(op)) this.error(`unknown operator '-${op}'`);
+        expectOperand = true;
         continue;
       }
       if (c !== undefined && isIdentifierChar(c)) {
-        const start = s.pos;
+        const wordStart = s.pos;
         while (isIdentifierChar(s.peek()) || s.peek() === '.') {
           if (s.peek() === '.' && s.peek(1) === '.') break;
           s.pos += 1;
         }
-        const word = s.text.slice(start, s.pos);
+        const word = s.text.slice(wordStart, s.pos);
         if (!NUMBER.test(word) && !/^\d/.test(word))
           this.error(`unexpected token '${word}' in an expression`);
+        expectOperand = false;
         continue;
       }
+      if (c !== undefined && (isDash(c) || '+*/%!,'.includes(c))) expectOperand = true;
       s.pos += 1;
     }
   }

@@ -59,7 +59,10 @@ export class Scanner {
   readEscape(): string {
     this.pos += 1;
     const c = this.next();
-    if (c === undefined) return '';
+    if (c === undefined) {
+      this.errors.push('a backtick at the end of the text escapes nothing');
+      return '';
+    }
     if (c === 'u' && this.peek() === '{') {
       const end = this.text.indexOf('}', this.pos);
       const hex = end < 0 ? '' : this.text.slice(this.pos + 1, end);
