@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { OutputStreamName, StreamSummary, TextTransform } from './executor-types.ts';
 
-export interface OutputChannelOptions {
+interface OutputChannelOptions {
   stream: OutputStreamName;
   capBytes: number;
   transform?: TextTransform;

@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { PreconditionError } from '../../../contracts/errors.ts';
 
 /** Where a PowerShell 7 executable was found, and which rule found it. */
-export interface PwshLocation {
+interface PwshLocation {
   path: string;
   source: 'option' | 'env' | 'path' | 'project';
 }
 
-export interface FindPwshOptions {
+interface FindPwshOptions {
   /** An explicit executable (the runner's `--pwsh` setting); wins over everything else. */
   explicit?: string;
   /** Environment to read `KO_PWSH` and `PATH` from. Default: `process.env`. */
