@@ -20,6 +20,8 @@ import { KoOctokitClass } from './github/throttled-octokit.ts';
 import { attachHub, type Hub } from './hub/hub.ts';
 import { createHubHttpHandler, type HubHttpHandler } from './hub/http-handler.ts';
 import { join } from 'node:path';
+import { discoverScheduledRepos } from './github/scheduled-repos.ts';
+import { createWorkflowEngine } from './workflow/workflow-engine.ts';
 
 export interface StartedApp {
   mode: AppOptions['mode'];
@@ -45,13 +47,13 @@ export interface StartAppDependencies {
   logger?: Logger;
   /** Default: the package version. */
   version?: string;
-  /** Builds the workflow engine (src/workflow's createWorkflowEngine); without it workflow commands say so. */
+  /** Builds the workflow engine. Default: src/workflow's createWorkflowEngine. */
   createWorkflow?: (deps: WorkflowDependencies) => WorkflowPort;
   /** How long `/ko exec` waits for a job before saying how to fetch it. Default 5 min. */
   execWaitMs?: number;
   /** Redelivery poller interval. Default 5 min. */
   redeliveryIntervalMs?: number;
-  /** Workflow tick interval. Default 30 s. */
+  /** Workflow reconcile tick interval. Default: the engine's (60 s). */
   tickIntervalMs?: number;
 }
 
@@ -62,6 +64,7 @@ export interface WorkflowDependencies {
   logger: Logger;
   octokitFor: OctokitFor;
   approvals: GitHubServices['approvals'];
+  reconcileEveryMs?: number;
 }
 
 /**
@@ -119,13 +122,18 @@ export async function startApp(
   };
   const octokitFor: OctokitFor = async (installationId) =>
     (await loaded().auth(installationId)) as unknown as KoOctokit;
-  const workflow = deps.createWorkflow?.({
+  const workflowDeps = {
     store: github.store,
     audit: github.auditLog,
     logger,
     octokitFor,
     approvals: github.approvals,
-  });
+    ...(deps.tickIntervalMs === undefined ? {} : { reconcileEveryMs: deps.tickIntervalMs }),
+  };
+  const workflow =
+    deps.createWorkflow === undefined
+      ? createWorkflowEngine(workflowDeps)
+      : deps.createWorkflow(workflowDeps);
   github.handlers.workflow = workflow;
   const app = createKoApp({
     logger,
@@ -194,13 +202,23 @@ export async function startApp(
   github.handlers.hub = hub;
   hubRef.handler = createHubHttpHandler(hub);
   redelivery.start();
-  const tick = workflow ? startTick(workflow, logger, deps.tickIntervalMs ?? 30_000) : undefined;
-  if (workflow) {
-    workflow.startScheduler();
-    void workflow
-      .resumeAll()
-      .catch((error: unknown) => logger.error({ err: error }, 'workflow resume failed'));
-  }
+  // The scheduler's reconcile timer is the workflow tick; crons only for repos that enable them.
+  const appOctokit = async () => (await loaded().auth()) as unknown as KoOctokit;
+  let stopping = false;
+  void discoverScheduledRepos(appOctokit, octokitFor, logger)
+    .catch((error: unknown) => {
+      logger.warn(
+        { err: error },
+        'could not list scheduled repositories; only the reconcile tick runs',
+      );
+      return [];
+    })
+    .then((repos) => {
+      if (!stopping) workflow.startScheduler(repos);
+    });
+  void workflow
+    .resumeAll()
+    .catch((error: unknown) => logger.error({ err: error }, 'workflow resume failed'));
   return {
     mode: 'app',
     server,
@@ -214,8 +232,8 @@ export async function startApp(
     async stop(graceMs = 10_000) {
       const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
       try {
-        if (tick) clearInterval(tick);
-        workflow?.stopScheduler();
+        stopping = true;
+        await workflow.stopScheduler();
         await redelivery.stop();
         await hub.close();
         await server.stop();
@@ -225,21 +243,4 @@ export async function startApp(
       }
     },
   };
-}
-
-/** The workflow's timer: each tick moves waiting workflows on; one tick at a time. */
-function startTick(workflow: WorkflowPort, logger: Logger, intervalMs: number): NodeJS.Timeout {
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    workflow
-      .tick()
-      .catch((error: unknown) => logger.error({ err: error }, 'workflow tick failed'))
-      .finally(() => {
-        busy = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return timer;
 }

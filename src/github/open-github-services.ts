@@ -8,7 +8,7 @@ import { ExperienceStore } from '../store/experience-store.ts';
 import { BackgroundTasks } from './background-tasks.ts';
 import { DeliveryLedger } from './delivery-ledger.ts';
 import type { HandlerServices } from './handler-services.ts';
-import { StoreApprovalRepository } from './store-approval-repository.ts';
+import { StoreApprovalRepository } from '../approvals/store-approval-repository.ts';
 
 /** The state-holding parts behind the handlers, opened once per app process. */
 export interface GitHubServices {

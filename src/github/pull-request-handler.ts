@@ -61,7 +61,12 @@ export async function onPullRequest(services: HandlerServices, context: Context)
     const label = readString(payload, 'label.name');
     if (label === undefined) return;
     const octokit = context.octokit as unknown as KoOctokit;
-    const read = await readRepoConfig(octokit, owner, repo);
+    const read = await readRepoConfig(octokit, owner, repo).catch((error: unknown) => {
+      // A label KO cannot judge (config unreadable) must not fail the delivery of every label.
+      log.warn({ err: error, label }, 'label ignored: repo config unreadable');
+      return undefined;
+    });
+    if (!read) return;
     if (!read.ok) {
       if (label.startsWith('ko:')) {
         await octokit.rest.issues.createComment({
@@ -146,6 +151,7 @@ export async function onPullRequest(services: HandlerServices, context: Context)
             pr,
             requestedBy: sender,
             apply: mode.mode === 'apply',
+            trigger: 'label',
           }),
       });
     }

@@ -37,7 +37,7 @@ export async function runWorkflowCommand(
   let result: unknown;
   switch (name) {
     case 'merge':
-      result = await workflow.requestMerge(target);
+      result = await workflow.requestMerge({ ...target, trigger: 'comment' });
       break;
     case 'rollback':
       result = await workflow.rollback(target);
@@ -47,7 +47,7 @@ export async function runWorkflowCommand(
         installationId: request.installationId,
         owner: request.owner,
         repo: request.repo,
-        trigger: `comment on #${request.pr}`,
+        trigger: 'comment',
         requestedBy: request.commenter,
         apply,
         traceId: request.traceId,

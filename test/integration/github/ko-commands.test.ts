@@ -76,12 +76,10 @@ describe('/ko commands on a pull request', () => {
     const { replies } = await ask('alice', '/ko plan');
     expect(replies[0]).toContain('KO cannot use `.github/ko.yml` on `main`');
     expect(replies[0]).toContain('`mode`');
-    stack.sandbox
-      .as('alice')
-      .pushCommit(REPO, {
-        branch: 'main',
-        files: { '.github/ko.yml': 'exec:\n  allowed_runner_labels: [ps7]\n' },
-      });
+    stack.sandbox.as('alice').pushCommit(REPO, {
+      branch: 'main',
+      files: { '.github/ko.yml': 'exec:\n  allowed_runner_labels: [ps7]\n' },
+    });
     await stack.sandbox.idle();
   });
 
