@@ -548,10 +548,11 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
   async #pumpLoop(): Promise<void> {
     do {
       this.#pumpAgain = false;
-      const queued = await this.queue.list(['queued']);
-      if (queued.length === 0) return;
       const now = Date.now();
       const free = [...this.#sessions.values()].filter((s) => s.isOpen && s.freeSlots(now) > 0);
+      if (free.length === 0) return;
+      const queued = await this.queue.list(['queued']);
+      if (queued.length === 0) return;
       // Claims go out together so the queue's group commit turns them into a few fsyncs.
       const claims: Promise<void>[] = [];
       for (const job of queued) {

@@ -3,6 +3,7 @@ import {
   closeSync,
   createReadStream,
   existsSync,
+  fdatasync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -82,10 +83,12 @@ export class OutputStore {
       return 'bad_hash';
     const state = this.#state(jobId, stream);
     if (state.received.has(chunk.seq)) return 'duplicate';
-    if (data.length > 0) writeSync(state.fd, data, 0, data.length, chunk.offset);
+    if (data.length > 0) {
+      writeSync(state.fd, data, 0, data.length, chunk.offset);
+      state.dirty = true;
+    }
     writeSync(state.idxFd, `${chunk.seq}\n`);
     state.received.add(chunk.seq);
-    state.dirty = true;
     return 'stored';
   }
 
@@ -114,15 +117,22 @@ export class OutputStore {
     rmSync(paths.idx, { force: true });
   }
 
-  /** fsyncs a job's output files: called before the result is acknowledged. */
-  flush(jobId: string): void {
+  /**
+   * Makes a job's output bytes durable before its result is acknowledged (the runner drops its
+   * copy on the ack). Asynchronous, so many jobs finishing at once do not stall the event loop;
+   * the .idx files are not synced: they only matter for a transfer still in progress.
+   */
+  async flush(jobId: string): Promise<void> {
+    const syncs: Promise<void>[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const state = this.#open.get(`${jobId}/${stream}`);
       if (!state?.dirty) continue;
-      fsyncSync(state.fd);
-      fsyncSync(state.idxFd);
       state.dirty = false;
+      syncs.push(
+        new Promise((resolve, reject) => fdatasync(state.fd, (e) => (e ? reject(e) : resolve()))),
+      );
     }
+    await Promise.all(syncs);
   }
 
   /** Closes a finished job's files (they stay on disk). */
@@ -152,10 +162,7 @@ export class OutputStore {
     const key = `${jobId}/${stream}`;
     const state = this.#open.get(key);
     if (!state) return;
-    if (state.dirty) {
-      fsyncSync(state.fd);
-      fsyncSync(state.idxFd);
-    }
+    if (state.dirty) fsyncSync(state.fd);
     closeSync(state.fd);
     closeSync(state.idxFd);
     this.#open.delete(key);

@@ -80,7 +80,7 @@ export async function completeResult(
   }
 
   hub.pendingResults.delete(jobId);
-  hub.outputs.flush(jobId);
+  await hub.outputs.flush(jobId);
   const result =
     mismatches.length === 0
       ? body
