@@ -25,7 +25,10 @@ export interface Stack {
  * Starts the stand-in, then the KO app pointed at it (GHE_HOST), and seeds acme/app with a PR #1
  * opened by alice (admin of acme/app via setPermission), bob (write) and rita (read).
  */
-export async function startStack(deps: StartAppDependencies = {}): Promise<Stack> {
+export async function startStack(
+  deps: StartAppDependencies = {},
+  setup: { koYml?: string; ci?: boolean } = {},
+): Promise<Stack> {
   const sandbox = await startGitHubSandbox({ appId: 42, webhookSecret: SECRET });
   const dir = mkdtempSync(join(tmpdir(), 'ko-github-'));
   const logs: string[] = [];
@@ -49,7 +52,12 @@ export async function startStack(deps: StartAppDependencies = {}): Promise<Stack
   });
   const app = await startApp(options, { logger, ...deps });
   sandbox.setWebhookTarget(`http://127.0.0.1:${app.port}/api/github/webhooks`);
-  sandbox.seedRepo({ repo: REPO, files: { 'README.md': '# app\n', '.github/ko.yml': KO_YML } });
+  sandbox.seedRepo({
+    repo: REPO,
+    files: { 'README.md': '# app\n', '.github/ko.yml': setup.koYml ?? KO_YML },
+  });
+  if (setup.ci)
+    sandbox.setCi(REPO, { checks: [{ name: 'build', outcome: 'success', delayMs: 50 }] });
   sandbox.setPermission(REPO, 'alice', 'admin');
   sandbox.setPermission(REPO, 'bob', 'write');
   sandbox.setPermission(REPO, 'rita', 'read');
