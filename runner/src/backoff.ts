@@ -1,5 +1,5 @@
 /** Exponential backoff with full jitter: the nth delay is random in [base·2ⁿ/2, base·2ⁿ], capped. */
-export interface BackoffOptions {
+interface BackoffOptions {
   /** First delay in ms. Default 1,000. */
   baseMs?: number;
   /** Largest delay in ms. Default 60,000. */

@@ -6,7 +6,7 @@ import type { HelloBody, WelcomeBody } from '../../contracts/ko-v1/generated/ko-
 import { backoffDelay } from './backoff.ts';
 import { createFrame, decodeFrame, encode } from './wire.ts';
 
-export interface HubConnectionOptions {
+interface HubConnectionOptions {
   /** ws:// or wss:// URL of the hub's runner endpoint. */
   url: string;
   token: string;

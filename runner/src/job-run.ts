@@ -10,7 +10,7 @@ import type { ExecResult } from './executor/executor-types.ts';
 import { OutputChunker } from './output-chunker.ts';
 import type { ExecutePort, TextTransformFactory } from './runner-ports.ts';
 
-export interface JobRunOptions {
+interface JobRunOptions {
   request: ExecRequestBody;
   /** The resolved, checked working directory. */
   cwd: string;

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { ExecChunkBody, StreamSummary } from '../../contracts/ko-v1/generated/ko-v1.ts';
 
-export interface OutputChunkerOptions {
+interface OutputChunkerOptions {
   jobId: string;
   stream: 'stdout' | 'stderr';
   /** Raw bytes per chunk: the hub's welcome.chunk_size_bytes. */

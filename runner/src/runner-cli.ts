@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 
 /** The runner's settings after parsing and validation (flags, then env). */
-export interface RunnerCliOptions {
+interface RunnerCliOptions {
   server: string;
   token: string;
   root: string;

@@ -17,7 +17,7 @@ import type { ExecutePort, GuardPort, SandboxPort, TextTransformFactory } from '
 import { Spool } from './spool.ts';
 import { createFrame } from './wire.ts';
 
-export interface RunnerDaemonOptions {
+interface RunnerDaemonOptions {
   server: string;
   token: string;
   /** Repository root: jobs run inside it and nowhere else. */

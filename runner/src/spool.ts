@@ -20,7 +20,7 @@ import type {
 } from '../../contracts/ko-v1/generated/ko-v1.ts';
 
 /** A job found in the spool at startup or reconnect. */
-export interface SpooledJob {
+interface SpooledJob {
   jobId: string;
   request: ExecRequestBody;
   result: ExecResultBody | undefined;

@@ -29,7 +29,7 @@ const REQUEUE_REJECTIONS = new Set(['RUNNER_BUSY', 'RUNNER_DRAINING', 'RUNNER_AT
 const MAX_DISPATCH_ATTEMPTS = 5;
 
 /** A summary of a connected runner, for the API and tests. */
-export interface RunnerInfo {
+interface RunnerInfo {
   runner_id: string;
   name: string;
   labels: string[];

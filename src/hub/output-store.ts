@@ -24,7 +24,7 @@ interface TransferState {
   dirty: boolean;
 }
 
-export type ChunkOutcome = 'stored' | 'duplicate' | 'bad_hash';
+type ChunkOutcome = 'stored' | 'duplicate' | 'bad_hash';
 
 /**
  * A job's output reassembled on disk, one file per stream (`<dir>/<job>/<stream>.out`). Chunks

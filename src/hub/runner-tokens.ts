@@ -5,7 +5,7 @@ import { ConflictError, PreconditionError } from '../../contracts/errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 
 /** Prefix of every runner token, so a leaked one is recognisable (secret scanners, logs). */
-export const RUNNER_TOKEN_PREFIX = 'kor_';
+const RUNNER_TOKEN_PREFIX = 'kor_';
 
 /** A runner token as stored: never the token itself, only its sha256. */
 export interface RunnerTokenRecord {
@@ -24,7 +24,7 @@ interface TokenFile {
 }
 
 /** What `create` returns: the record plus the token, which is shown once and never stored. */
-export interface CreatedRunnerToken {
+interface CreatedRunnerToken {
   record: RunnerTokenRecord;
   token: string;
 }

@@ -9,7 +9,7 @@ import {
 import type { ErrorBody } from '../../contracts/ko-v1/generated/ko-v1.ts';
 import { KoProtocolError } from '../../contracts/codec/protocol-error.ts';
 
-export type DecodeResult =
+type DecodeResult =
   { ok: true; frame: KoFrame } | { ok: false; error: unknown; offendingId?: string };
 
 /**
@@ -29,7 +29,7 @@ export function decodeFrame(text: string | Buffer, maxFrameBytes?: number): Deco
   }
 }
 
-export interface FrameOptions {
+interface FrameOptions {
   corr_id?: string;
   trace_id?: string;
   idempotency_key?: string;
