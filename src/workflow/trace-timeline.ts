@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { listAuditFiles } from '../store/audit/audit-files.ts';
 
 /** One event of a trace: an audit record or a log line. */
-export interface TimelineEntry {
+interface TimelineEntry {
   time: string;
   source: 'audit' | 'log';
   /** Where it was read: file name and line. */

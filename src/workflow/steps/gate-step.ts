@@ -5,7 +5,7 @@ import { fullName, type StepContext } from '../step-context.ts';
 import { guardPull } from './pull-guard.ts';
 
 /** The actor KO records when the repo config lets the synthetic workflow pass the gate itself. */
-export const AUTO_APPROVER = 'ko:auto-approve';
+const AUTO_APPROVER = 'ko:auto-approve';
 
 async function requestApproval(ctx: StepContext): Promise<ApprovalItem> {
   const { run } = ctx;

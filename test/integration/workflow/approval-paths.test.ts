@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseGateAction } from '../../../src/approvals/gate-check-run.ts';
 import {
   koYml,
   startHarness,
@@ -55,7 +56,14 @@ describe('workflow failure paths: checks and approvals', () => {
     const waiting = await tickUntilState(engine, started.id, 'waiting_approval');
     const id = waiting.approval_id ?? '';
     await expect(queue.proceed(id, 'alice')).rejects.toMatchObject({ code: 'FOUR_EYES' });
-    await queue.abort(id, 'bob', 'not today');
+    // Bob presses Abort on ko/gate; the check_run.requested_action handler turns it into a decision.
+    const identifier = `abort:${id}`;
+    expect(() =>
+      h.sandbox.clickCheckRunAction(waiting.gate?.id ?? 0, identifier, 'bob'),
+    ).not.toThrow();
+    const pressed = parseGateAction(identifier);
+    expect(pressed).toEqual({ action: 'abort', id });
+    await queue.abort(pressed?.id ?? '', 'bob', 'not today');
     await engine.onApprovalDecided({ approvalId: id });
     const run = await engine.get(started.id);
     expect(run?.state).toBe('aborted');
