@@ -1,0 +1,70 @@
+// /ko exec end to end: comment → guard pre-check → hub queue → the real ko-runner process with
+// PowerShell 7 (pwsh-host/out/pwsh) in dry-run → the output posted back on the PR.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirePwsh, spawnRunner, type RunnerProcess } from '../runner/runner-fixture.ts';
+import {
+  REPO,
+  reactionsOf,
+  repliesAfter,
+  startStack,
+  until,
+  type Stack,
+} from './github-fixture.ts';
+
+let stack: Stack;
+let runner: RunnerProcess;
+
+beforeAll(async () => {
+  requirePwsh();
+  stack = await startStack({ execWaitMs: 50_000 });
+  const hub = stack.app.hub!;
+  const root = join(stack.dir, 'repo');
+  mkdirSync(root, { recursive: true });
+  runner = spawnRunner({
+    url: `ws://127.0.0.1:${stack.app.port}/ko/v1/runners`,
+    token: (await hub.tokens.create({ name: 'ps7-runner', labels: ['ps7'] })).token,
+    root,
+    dataDir: join(stack.dir, 'runner'),
+  });
+  await until(() => hub.runners().length === 1, 45_000);
+}, 90_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  await stack?.stop();
+});
+
+describe('/ko exec through a real runner', () => {
+  it('queues a dry-run job, replies with its id, then posts the runner result', async () => {
+    const id = stack.sandbox.as('bob').comment(REPO, 1, '/ko exec Write-Output "hello from ko"');
+    const queued = await until(() =>
+      repliesAfter(stack, id).find((c) => c.body.startsWith('Job `')),
+    );
+    const jobId = /^Job `([^`]+)`/.exec(queued.body)?.[1] ?? '';
+    expect(queued.body).toContain('labelled `ps7`');
+    expect(queued.body).toContain('dry-run');
+    await until(() => reactionsOf(stack, id).includes('rocket'));
+    expect(reactionsOf(stack, id)).toEqual(['eyes', 'rocket']);
+    const result = await until(
+      () => repliesAfter(stack, id).find((c) => c.body.startsWith(`### KO job \`${jobId}\``)),
+      55_000,
+    );
+    expect(result.body).toContain('dry_run');
+    expect(result.body).toContain('dry-run');
+    const job = await stack.app.hub!.getJob(jobId);
+    expect(job?.spec.apply).toBe(false);
+    expect(job?.spec.labels).toEqual(['ps7']);
+  }, 90_000);
+
+  it('refuses a command the guard blocks, for everyone', async () => {
+    const id = stack.sandbox.as('alice').comment(REPO, 1, '/ko exec Remove-Item -Recurse -Force /');
+    await until(() => reactionsOf(stack, id).includes('confused'));
+    const refusal = repliesAfter(stack, id).find((c) => c.body.startsWith('Refused:'));
+    expect(refusal?.body).toContain('the guard blocks this command');
+    expect((await stack.app.hub!.queue.list()).map((j) => j.spec.script)).not.toContain(
+      'Remove-Item -Recurse -Force /',
+    );
+  });
+});
