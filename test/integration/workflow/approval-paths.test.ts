@@ -131,6 +131,34 @@ describe('workflow failure paths: checks and approvals', () => {
     expect(h.sandbox.readFile('acme/widgets', 'feature.txt')).toBe('yes\n');
   });
 
+  it('the synchronize hint voids the approval at once and puts the run back on checks for the new head', async () => {
+    h = await startHarness({ config: MANUAL });
+    const { engine, store } = await h.startEngine();
+    h.sandbox.as('alice').openPullRequest('acme/widgets', {
+      head: 'feature',
+      title: 'Add feature',
+      files: { 'feature.txt': 'yes\n' },
+    });
+    const started = await engine.requestMerge({
+      installationId: h.installationId,
+      ...h.repo,
+      pr: 1,
+      requestedBy: 'alice',
+      apply: true,
+    });
+    const waiting = await tickUntilState(engine, started.id, 'waiting_approval');
+    const headSha = h.sandbox
+      .as('alice')
+      .pushCommit('acme/widgets', { branch: 'feature', files: { 'feature.txt': 'better\n' } });
+    await engine.onPullRequestSynchronize({ ...h.repo, pr: 1, headSha });
+    const moved = await engine.get(started.id);
+    expect(moved?.head_sha).toBe(headSha);
+    expect(['waiting_checks', 'waiting_approval']).toContain(moved?.state);
+    expect(moved?.history.some((e) => e.detail.startsWith('push moved the head'))).toBe(true);
+    const old = (await store.read()).approvals[waiting.approval_id ?? ''];
+    expect(old).toMatchObject({ state: 'voided' });
+  });
+
   it('withdrawMerge (label removed) voids the approval and ends the run as withdrawn', async () => {
     h = await startHarness({ config: MANUAL });
     const { engine } = await h.startEngine();
