@@ -36,6 +36,8 @@ export interface StartedApp {
   hub?: Hub;
   /** Store, audit log, approvals, delivery ledger (app mode only). */
   github?: GitHubServices;
+  /** The workflow engine (app mode only). */
+  workflow?: WorkflowPort;
   /** The failed-delivery redelivery poller (app mode only). */
   redelivery?: RedeliveryPoller;
   /** Stops accepting, lets open requests finish (up to `graceMs`), then closes the rest. */
@@ -229,6 +231,7 @@ export async function startApp(
     hub,
     github,
     redelivery,
+    workflow,
     async stop(graceMs = 10_000) {
       const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
       try {

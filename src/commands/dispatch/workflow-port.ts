@@ -5,7 +5,7 @@ import type { WorkflowEngine } from '../../workflow/workflow-engine.ts';
  * The workflow engine as the handlers and /ko dispatch use it: src/workflow's
  * `createWorkflowEngine`. Named here so dispatch and tests can hand in any implementation.
  */
-export type WorkflowPort = Omit<WorkflowEngine, 'get'>;
+export type WorkflowPort = WorkflowEngine;
 
 /** What a workflow call may answer; dispatch reads only these fields for its reply. */
 export interface WorkflowOutcome {
