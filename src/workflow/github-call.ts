@@ -45,19 +45,21 @@ export function rateLimitWait(error: unknown, now: number): number | undefined {
   return status === 429 ? 60_000 : undefined;
 }
 
+/** Octokit reports network failures as RequestError status 500, so a missing status is a bug, not GitHub. */
 function isServerSide(error: unknown): boolean {
   const status = statusOf(error);
-  return status === undefined ? !(error instanceof TransientError) : status >= 500;
+  return status !== undefined && status >= 500;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs one GitHub call: 5xx and network errors are retried with exponential backoff and full
- * jitter; a rate limit (403/429 with `x-ratelimit-remaining: 0` or `retry-after`) is waited out
- * up to `maxWaitMs`. What is still failing becomes a TransientError (GITHUB_UNAVAILABLE or
- * GITHUB_RATE_LIMITED, with `details.retryAt`), which leaves the run on its step for the next
- * tick. Other errors (4xx) are thrown as they are.
+ * Runs one GitHub call: 5xx answers (Octokit reports network errors as 500 too) are retried with
+ * exponential backoff and full jitter; a rate limit (403/429 with `x-ratelimit-remaining: 0` or
+ * `retry-after`) is waited out up to `maxWaitMs`. What is still failing becomes a TransientError
+ * (GITHUB_UNAVAILABLE, or GITHUB_RATE_LIMITED with `details.retryAt`), which leaves the run on
+ * its step for the next tick. Other errors (4xx, and errors without a status: bugs) are thrown
+ * as they are.
  *
  * @example const { data } = await callGitHub('pulls.get', () => octokit.rest.pulls.get(p), { logger });
  */

@@ -1,6 +1,7 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadRepoConfig } from '../../../src/config/repo-config/load-repo-config.ts';
-import { rateLimitWait, statusOf } from '../../../src/workflow/github-call.ts';
+import { callGitHub, rateLimitWait, statusOf } from '../../../src/workflow/github-call.ts';
 import { KeyedMutex } from '../../../src/workflow/keyed-mutex.ts';
 import { planCalls } from '../../../src/workflow/plan-calls.ts';
 import { syntheticBranch, syntheticContent } from '../../../src/workflow/synthetic-change.ts';
@@ -120,5 +121,64 @@ describe('planCalls', () => {
     );
     expect(calls.some((c) => c.step === 'branch' || c.step === 'pr')).toBe(false);
     expect(calls.at(-1)?.call).toBe('PUT /repos/acme/app/pulls/7/merge');
+  });
+});
+
+describe('callGitHub', () => {
+  const logger = pino({ level: 'silent' });
+  const policy = { retries: 2, baseMs: 1, maxWaitMs: 50 };
+  const failing = (errors: unknown[], value = 'ok') => {
+    let calls = 0;
+    const call = async (): Promise<string> => {
+      const error = errors[calls];
+      calls += 1;
+      if (error !== undefined) throw error;
+      return value;
+    };
+    return { call, calls: () => calls };
+  };
+  const http = (status: number, headers: Record<string, string> = {}) => ({
+    status,
+    response: { headers },
+  });
+
+  it.each([
+    { name: 'two 502s then success', errors: [http(502), http(503)], calls: 3 },
+    {
+      name: 'a short rate limit, waited out',
+      errors: [http(429, { 'retry-after': '0' })],
+      calls: 2,
+    },
+  ])('$name', async ({ errors, calls }) => {
+    const f = failing(errors);
+    await expect(callGitHub('x', f.call, { logger, policy })).resolves.toBe('ok');
+    expect(f.calls()).toBe(calls);
+  });
+
+  it.each([
+    {
+      name: 'three 502s: GITHUB_UNAVAILABLE',
+      errors: [http(502), http(502), http(502)],
+      code: 'GITHUB_UNAVAILABLE',
+      calls: 3,
+    },
+    {
+      name: 'a long rate limit: GITHUB_RATE_LIMITED',
+      errors: [http(429, { 'retry-after': '60' })],
+      code: 'GITHUB_RATE_LIMITED',
+      calls: 1,
+    },
+    { name: 'a 404 is not retried', errors: [http(404)], code: undefined, calls: 1 },
+    {
+      name: 'a bug (no status) is not retried',
+      errors: [new TypeError('x is undefined')],
+      code: undefined,
+      calls: 1,
+    },
+  ])('$name', async ({ errors, code, calls }) => {
+    const f = failing(errors);
+    const error = await callGitHub('x', f.call, { logger, policy }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe(code);
+    expect(f.calls()).toBe(calls);
   });
 });
