@@ -108,6 +108,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
   const approvalItem = options.approvalItem ?? ((id: string) => approvalRepository.get(id));
   const runLock = new KeyedMutex();
   const prLock = new KeyedMutex();
+  const startLock = new KeyedMutex();
   let scheduler: WorkflowScheduler | undefined;
 
   const runLogger = (run: WorkflowRun): Logger =>
@@ -267,19 +268,21 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     return (await runs.all()).filter((run) => !isTerminal(run) && filter(run));
   }
 
+  /** Joins the active run `existing` finds, or makes one; checked and created under one lock per `key`. */
   async function startOrJoin(
+    key: string,
     existing: (run: WorkflowRun) => boolean,
     make: () => Promise<WorkflowRun>,
   ): Promise<WorkflowRun> {
-    const [running] = await active(existing);
-    if (running !== undefined) {
+    const run = await startLock.run(key.toLowerCase(), async () => {
+      const [running] = await active(existing);
+      if (running === undefined) return make();
       runLogger(running).info(
         { event: 'workflow.joined' },
         `run ${running.id} is already active; not starting another`,
       );
-      return (await advance(running.id)) ?? running;
-    }
-    const run = await make();
+      return running;
+    });
     return (await advance(run.id)) ?? run;
   }
 
@@ -319,6 +322,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
   const engine: WorkflowEngine = {
     startSynthetic: (request) =>
       startOrJoin(
+        `synthetic ${request.owner}/${request.repo}`,
         (run) => run.kind === 'synthetic' && sameRepo(run, request.owner, request.repo),
         () =>
           create({
@@ -335,6 +339,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
 
     requestMerge: (request) =>
       startOrJoin(
+        `merge ${request.owner}/${request.repo}#${request.pr}`,
         (run) =>
           run.kind === 'merge' &&
           run.pr === request.pr &&
@@ -355,6 +360,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
 
     rollback: (request) =>
       startOrJoin(
+        `rollback ${request.owner}/${request.repo}#${request.pr}`,
         (run) =>
           run.kind === 'rollback' &&
           run.reverts_pr === request.pr &&

@@ -38,4 +38,24 @@ describe('synthetic workflow against the stand-in', () => {
       'record:ended',
     ]);
   });
+
+  it('three requests at once (comment, label, cron) make one run, one branch and one PR', async () => {
+    const { engine } = await h.startEngine();
+    const request = {
+      installationId: h.installationId,
+      ...h.repo,
+      requestedBy: 'alice',
+      apply: true,
+    };
+    const runs = await Promise.all(
+      (['comment', 'label', 'cron'] as const).map((trigger) =>
+        engine.startSynthetic({ ...request, trigger }),
+      ),
+    );
+    expect(new Set(runs.map((r) => r.id)).size).toBe(1);
+    const run = await tickUntilDone(engine, runs[0]?.id ?? '');
+    expect(run.state).toBe('merged');
+    expect(h.writes.filter((w) => w.endsWith('/git/refs'))).toHaveLength(1);
+    expect(h.writes.filter((w) => /POST .*\/pulls$/.test(w))).toHaveLength(1);
+  });
 });
