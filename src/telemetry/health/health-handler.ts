@@ -6,7 +6,7 @@ import { CORRELATION_HEADER, requestIds, TRACEPARENT_HEADER } from '../request-i
 import type { CheckResult, ReadinessRegistry } from './readiness-registry.ts';
 
 /** The three probes; /healthz and /readyz run the readiness checks, /livez only says "alive". */
-export const HEALTH_PATHS = ['/healthz', '/readyz', '/livez'] as const;
+const HEALTH_PATHS = ['/healthz', '/readyz', '/livez'] as const;
 
 function isHealthPath(path: string): path is (typeof HEALTH_PATHS)[number] {
   return (HEALTH_PATHS as readonly string[]).includes(path);
