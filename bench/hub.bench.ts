@@ -228,7 +228,11 @@ async function koConnections(
   const start = performance.now();
   const allDone = new Promise<void>((resolve) =>
     hub.on('job', (job) => {
-      if (job.state === 'completed' && ++completed === THROUGHPUT_JOBS) resolve();
+      if (
+        ['completed', 'rejected', 'lost', 'cancelled'].includes(job.state) &&
+        ++completed === THROUGHPUT_JOBS
+      )
+        resolve();
     }),
   );
   await Promise.all(
@@ -237,6 +241,9 @@ async function koConnections(
     ),
   );
   await allDone;
+  const completedJobs = (await hub.queue.list(['completed'])).length;
+  if (completedJobs !== THROUGHPUT_JOBS)
+    throw new Error(`only ${completedJobs} of ${THROUGHPUT_JOBS} bench jobs completed`);
   const jobsPerSecond = THROUGHPUT_JOBS / ((performance.now() - start) / 1000);
   clients.child.kill();
   await hub.close();
@@ -279,7 +286,14 @@ async function runClients(mode: 'ko' | 'raw', url: string, tokensFile: string): 
       if (mode !== 'ko') return;
       ws.on('message', (data) => {
         const frame = JSON.parse(String(data)) as KoFrame;
-        if (frame.type === 'welcome') return resolve();
+        if (frame.type === 'welcome') {
+          // Runners must send heartbeat frames, or the hub marks them gone.
+          setInterval(
+            () => ws.send(encodeFrame(createEnvelope('heartbeat', { running_jobs: [] }))),
+            frame.body.heartbeat_interval_ms,
+          ).unref();
+          return resolve();
+        }
         if (frame.type !== 'exec.request') return;
         const jobId = frame.body.job_id;
         ws.send(encodeFrame(createEnvelope('exec.accepted', { job_id: jobId }, { corrId: jobId })));

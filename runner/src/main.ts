@@ -35,6 +35,8 @@ async function pwshVersion(path: string): Promise<string> {
 
 async function main(argv: string[]): Promise<void> {
   const options = parseRunnerCli(argv);
+  // Jobs inherit the runner's environment: they must not be able to read its token.
+  delete process.env['KO_RUNNER_TOKEN'];
   const logger = createLogger({
     service: 'ko-runner',
     level: options.logLevel as 'info',

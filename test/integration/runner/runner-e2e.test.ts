@@ -83,6 +83,10 @@ beforeAll(async () => {
   await submit('dryByJob', { script: 'Write-Output hi', apply: false });
   await submit('blocked', { script: 'Remove-Item -Recurse -Force /' });
   await submit('escape', { script: 'Get-ChildItem', working_dir: 'escape' });
+  await submit('secrets', {
+    script:
+      'Write-Output "token=[$env:KO_RUNNER_TOKEN]"; Write-Output "pat=ghp_0123456789abcdefghijABCDEFGHIJ012345"',
+  });
   await submit('dryByRunner', { script: 'Write-Output hi', labels: ['dry'] });
 }, 60_000);
 
@@ -134,6 +138,15 @@ describe('the four contract cases', () => {
 });
 
 describe('safety on the runner', () => {
+  it('masks secrets in output before it leaves the runner, and jobs cannot read the runner token', async () => {
+    const job = await finished(jobs['secrets']!);
+    expect(job.result?.status).toBe('succeeded');
+    const text = await output(job.id);
+    expect(text).toContain('token=[]');
+    expect(text).not.toContain('ghp_0123456789abcdefghijABCDEFGHIJ012345');
+    expect(text).toMatch(/^pat=\[MASKED:[a-z-]+\]$/m);
+  });
+
   it('dry-run when the job does not ask to apply: reports, runs nothing', async () => {
     const job = await finished(jobs['dryByJob']!);
     expect(job.result).toMatchObject({ status: 'dry_run', exit_code: null, started_at: null });
