@@ -159,6 +159,29 @@ describe('workflow failure paths: checks and approvals', () => {
     expect(old).toMatchObject({ state: 'voided' });
   });
 
+  it('an approval nobody answers expires on a tick and fails the run', async () => {
+    h = await startHarness({ config: MANUAL });
+    let offsetMs = 0;
+    const { engine } = await h.startEngine({ now: () => new Date(Date.now() + offsetMs) });
+    const started = await engine.startSynthetic({
+      installationId: h.installationId,
+      ...h.repo,
+      trigger: 'cron',
+      requestedBy: 'ko[bot]',
+      apply: true,
+    });
+    const waiting = await tickUntilState(engine, started.id, 'waiting_approval');
+    offsetMs = 61 * 60_000; // expiry_minutes is 60
+    await engine.tick();
+    const run = await engine.get(started.id);
+    expect(run?.state).toBe('failed');
+    expect(run?.reason).toBe(`approval ${waiting.approval_id ?? ''} expired unanswered`);
+    const lines = await auditLines(h);
+    expect(
+      lines.some((l) => l.includes('approval.expire') && l.includes(run?.trace_id ?? '?')),
+    ).toBe(true);
+  });
+
   it('withdrawMerge (label removed) voids the approval and ends the run as withdrawn', async () => {
     h = await startHarness({ config: MANUAL });
     const { engine } = await h.startEngine();

@@ -108,7 +108,11 @@ export async function startHarness(
         head: storeAuditHead(store),
       });
       const octokits = new Map<number, InstanceType<typeof ProbotOctokit>>();
-      const queue = new ApprovalQueue({ repository: new StoreApprovalRepository(store), logger });
+      const queue = new ApprovalQueue({
+        repository: new StoreApprovalRepository(store),
+        logger,
+        ...(extra.now ? { now: extra.now } : {}),
+      });
       const engine = createWorkflowEngine({
         store,
         audit,
