@@ -418,7 +418,7 @@ export async function run(): Promise<BenchResult[]> {
       name: `hub: dispatch throughput (${CONNECTIONS} runners)`,
       baseline: 'raw ws request/response',
       ratio: many.jobsPerSecond / raw.roundTripsPerSecond,
-      detail: `${many.jobsPerSecond.toFixed(0)} jobs/s vs ${raw.roundTripsPerSecond.toFixed(0)} round trips/s (${THROUGHPUT_JOBS} jobs, 6 frames + 4 fsynced queue writes each)`,
+      detail: `${many.jobsPerSecond.toFixed(0)} jobs/s vs ${raw.roundTripsPerSecond.toFixed(0)} round trips/s (${THROUGHPUT_JOBS} jobs, 6 frames, 3 fsynced queue writes and an output fsync each)`,
     });
     const storage = await queueStorage(dir);
     results.push({
