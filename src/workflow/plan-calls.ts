@@ -60,5 +60,9 @@ export function planCalls(
     `PUT ${r}/pulls/${pr}/merge`,
     `${config.merge.method} merge at the checked head SHA`,
   );
+  if (run.kind === 'synthetic') {
+    const branch = run.branch ?? 'ko/synthetic-<id>';
+    add('record', `DELETE ${r}/git/refs/heads/${branch}`, 'remove the merged branch');
+  }
   return calls;
 }

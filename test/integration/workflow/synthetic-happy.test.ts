@@ -27,6 +27,9 @@ describe('synthetic workflow against the stand-in', () => {
     const pull = h.sandbox.getPullRequest('acme/widgets', run.pr ?? 0);
     expect(pull.merged).toBe(true);
     expect(h.sandbox.readFile('acme/widgets', 'README.md')).toContain(`synthetic run ${run.id} at`);
+    // The merged branch is deleted, so a run every 10 minutes leaves no pile of branches.
+    expect(h.writes).toContain('DELETE /repos/{owner}/{repo}/git/refs/{ref}');
+    expect(run.reason).toContain(`branch ${run.branch ?? '?'} deleted`);
     const done = run.history.filter((e) => e.status !== 'waiting');
     expect(done.map((e) => `${e.step}:${e.status}`)).toEqual([
       'plan:done',

@@ -110,6 +110,7 @@ describe('planCalls', () => {
       'POST checks',
       'PATCH gate',
       'PUT merge',
+      'DELETE record',
     ]);
     expect(calls.find((c) => c.step === 'gate')?.detail).toContain('second person');
   });
@@ -121,6 +122,7 @@ describe('planCalls', () => {
     );
     expect(calls.some((c) => c.step === 'branch' || c.step === 'pr')).toBe(false);
     expect(calls.at(-1)?.call).toBe('PUT /repos/acme/app/pulls/7/merge');
+    expect(calls.some((c) => c.call.startsWith('DELETE'))).toBe(false);
   });
 });
 
