@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { TransientError } from '../../../contracts/errors.ts';
 import { assertCwdInsideRoot } from './assert-cwd-inside-root.ts';
+import { buildJobEnv } from './job-env.ts';
 import { createOutputChannel, type OutputChannel } from './output-channel.ts';
 import { pwshArgs } from './pwsh-args.ts';
 import { signalProcessTree, type StopStage } from './signal-process-tree.ts';
@@ -57,12 +58,18 @@ export async function executeJob(request: ExecRequest, options: ExecOptions): Pr
     cleanup: false,
     forceKillAfterDelay: false,
     windowsHide: true,
-    env: {
-      NO_COLOR: '1',
-      POWERSHELL_TELEMETRY_OPTOUT: '1',
-      POWERSHELL_UPDATECHECK: 'Off',
-      ...options.env,
-    },
+    // Only allow-listed runner variables reach the job: never the runner's token or secrets.
+    extendEnv: false,
+    env: buildJobEnv({
+      runnerEnv: process.env,
+      passEnv: options.passEnv,
+      fixed: {
+        NO_COLOR: '1',
+        POWERSHELL_TELEMETRY_OPTOUT: '1',
+        POWERSHELL_UPDATECHECK: 'Off',
+      },
+      jobEnv: options.env,
+    }),
   });
   const pid = subprocess.pid;
   if (pid === undefined) {

@@ -70,7 +70,13 @@ export interface ExecOptions {
   onOutput?: (stream: OutputStreamName, chunk: Buffer) => void;
   /** Masking hook, one transform per stream. */
   transformText?: TextTransformFactory;
-  /** Extra environment for the job (merged over the runner's own). */
+  /**
+   * The job's own environment. The engine gets only these, a few fixed settings and the runner
+   * variables named by DEFAULT_PASS_ENV plus `passEnv` (job-env.ts); KO_* and names containing
+   * TOKEN/SECRET/PASSWORD/KEY never come from the runner.
+   */
   env?: Record<string, string>;
+  /** More runner variables (names or `PREFIX*`) to pass to jobs, e.g. `['HTTPS_PROXY', 'GIT_*']`. */
+  passEnv?: readonly string[];
   logger?: Logger;
 }
