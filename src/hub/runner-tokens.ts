@@ -123,7 +123,7 @@ export class RunnerTokenStore {
     if (!presented || !presented.startsWith(RUNNER_TOKEN_PREFIX) || presented.length > 200)
       return undefined;
     const digest = Buffer.from(sha256Hex(presented), 'hex');
-    for (const record of this.#read().tokens) {
+    for (const record of this.#read(false).tokens) {
       const stored = Buffer.from(record.token_sha256, 'hex');
       if (stored.length === digest.length && timingSafeEqual(stored, digest)) {
         return record.revoked_at === null ? { ...record } : undefined;
@@ -132,17 +132,19 @@ export class RunnerTokenStore {
     return undefined;
   }
 
-  #read(): TokenFile {
+  /** The token file; `copy: false` hands out the cache itself (read-only callers: verify at every connect). */
+  #read(copy = true): TokenFile {
     if (!existsSync(this.#file)) return { version: 1, tokens: [] };
     // Re-read when the file changed, so a revoke from the CLI takes effect in a running hub.
     const stat = statSync(this.#file);
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
-    if (this.#cache && stamp === this.#cacheStamp) return structuredClone(this.#cache);
+    if (this.#cache && stamp === this.#cacheStamp)
+      return copy ? structuredClone(this.#cache) : this.#cache;
     const parsed: unknown = JSON.parse(readFileSync(this.#file, 'utf8'));
     assertTokenFile(parsed, this.#file);
     this.#cache = parsed;
     this.#cacheStamp = stamp;
-    return structuredClone(parsed);
+    return copy ? structuredClone(parsed) : parsed;
   }
 
   async #write(doc: TokenFile): Promise<void> {
