@@ -55,6 +55,8 @@ export interface StartAppDependencies {
   execWaitMs?: number;
   /** Redelivery poller interval. Default 5 min. */
   redeliveryIntervalMs?: number;
+  /** Octokit class for GitHub calls. Default: KoOctokitClass (bounded rate-limit retries). */
+  Octokit?: typeof KoOctokitClass;
   /** Workflow reconcile tick interval. Default: the engine's (60 s). */
   tickIntervalMs?: number;
 }
@@ -181,7 +183,7 @@ export async function startApp(
       secret: options.webhookSecret ?? 'development',
       baseUrl: options.baseUrl,
       log: logger,
-      Octokit: KoOctokitClass,
+      Octokit: deps.Octokit ?? KoOctokitClass,
     }),
   });
   await server.load(app);

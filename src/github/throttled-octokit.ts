@@ -26,17 +26,21 @@ function onLimit(kind: string) {
   };
 }
 
+type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
+
 /**
  * Probot's Octokit (retry for 5xx, throttling, paginate, config) with bounded rate-limit waits:
- * primary and secondary limits wait as GitHub says and retry at most 3 times, where Probot's
- * default would retry forever.
+ * primary and secondary limits wait as GitHub says and retry at most 3 times (Probot's own
+ * handlers never retry a secondary limit). A function, so it runs after Probot has put its own
+ * throttle options in, and ours win.
  *
  * @example Probot.defaults({ Octokit: KoOctokitClass, ... });
  */
-export const KoOctokitClass = ProbotOctokit.defaults({
+export const KoOctokitClass = ProbotOctokit.defaults((options: OctokitOptions) => ({
+  ...options,
   throttle: {
-    enabled: true,
+    ...options.throttle,
     onRateLimit: onLimit('primary'),
     onSecondaryRateLimit: onLimit('secondary'),
   },
-});
+}));

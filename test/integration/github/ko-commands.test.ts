@@ -91,4 +91,15 @@ describe('/ko commands on a pull request', () => {
     const { replies } = await ask('alice', '/ko plan');
     expect(replies[0]).toContain('### KO plan for #1');
   });
+
+  it('waits out a secondary rate limit on the reply and retries (bounded throttling handlers)', async () => {
+    stack.sandbox.secondaryRateLimit(1, {
+      retryAfterSeconds: 1,
+      match: /^POST \/repos\/acme\/app\/issues\/1\/comments$/,
+    });
+    const { replies } = await ask('bob', '/ko help exec');
+    expect(replies[0]).toContain('/ko exec');
+    expect(stack.sandbox.faultsPending().requests).toBe(0);
+    expect(stack.logs.some((l) => l.includes('secondary rate limit on POST'))).toBe(true);
+  });
 });
