@@ -15,6 +15,8 @@ export interface Masker {
   findRanges(text: string): MaskRange[];
   /** Length of the longest configured secret form (stream maskers hold back at least this). */
   readonly longestLiteral: number;
+  /** Every configured secret form, longest first (stream maskers hold a partial one back). */
+  readonly literals?: readonly string[];
 }
 
 export interface MaskerOptions {
@@ -53,7 +55,7 @@ export function createMasker(options: MaskerOptions = {}): Masker {
   // that is a prefix of it: 'uthorization":' implies 'uthorization'.
   const alternatives = [...new Set([...literals, ...anchors])].sort((a, b) => b.length - a.length);
   if (alternatives.length === 0)
-    return { mask: (text) => text, findRanges: () => [], longestLiteral };
+    return { mask: (text) => text, findRanges: () => [], longestLiteral, literals };
   const patternsFor = new Map<string, MaskPattern[]>(
     alternatives.map((alternative) => [
       alternative,
@@ -93,7 +95,7 @@ export function createMasker(options: MaskerOptions = {}): Masker {
     return out + text.slice(cursor);
   }
 
-  return { mask, findRanges, longestLiteral };
+  return { mask, findRanges, longestLiteral, literals };
 }
 
 function collectPatternRanges(pattern: MaskPattern, text: string, into: MaskRange[]): void {

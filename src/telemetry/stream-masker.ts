@@ -1,4 +1,5 @@
 import { maskMarker, type Masker, type MaskRange } from './mask.ts';
+import { heldTailStart } from './stream-hold.ts';
 
 export interface StreamMasker {
   /** Masks what can be decided now; may return '' and keep the text for the next piece. */
@@ -9,9 +10,11 @@ export interface StreamMasker {
 
 export interface StreamMaskerOptions {
   /**
-   * How many trailing characters are held back so that a secret split across pieces is seen
-   * whole. Default: the longest configured secret form or 1024, whichever is larger (GitHub
-   * tokens are at most ~100 characters, JWT headers and key headers far below 1024).
+   * Cap on the held tail. Only text that could still become (part of) a secret is held (see
+   * stream-hold.ts), so output ending in a line break usually goes out at once; a tail longer
+   * than this is cut here, keeping a secret that straddles the cut whole. Default: the longest
+   * configured secret form or 1024, whichever is larger (GitHub tokens are at most ~100
+   * characters, JWT headers and key headers far below 1024).
    */
   holdBack?: number;
   /**
@@ -25,9 +28,10 @@ export interface StreamMaskerOptions {
 const CONTEXT = 64;
 
 /**
- * Masks text that arrives in pieces (command output chunks), holding back a tail so that a
- * secret split across two pieces is still masked. Output pieces joined equal masker.mask() of
- * the whole text for secrets shorter than `holdBack`.
+ * Masks text that arrives in pieces (command output chunks), holding back only the tail that
+ * could still become (part of) a secret, so a secret split across two pieces is still masked
+ * and ordinary lines go out at once. Output pieces joined equal masker.mask() of the whole
+ * text for secrets shorter than `holdBack`.
  *
  * @example
  * const stream = createStreamMasker(masker);
@@ -60,10 +64,13 @@ export function createStreamMasker(
 
   function write(piece: string): string {
     pending += piece;
-    if (pending.length <= holdBack) return '';
+    let cut = Math.max(
+      heldTailStart(pending, masker.literals, masker.longestLiteral),
+      pending.length - holdBack,
+    );
+    if (cut <= 0) return '';
     const offset = context.length;
     const ranges = masker.findRanges(context + pending);
-    let cut = pending.length - holdBack;
     for (const range of ranges) {
       const start = range.start - offset;
       const end = range.end - offset;
