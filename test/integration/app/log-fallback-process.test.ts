@@ -29,8 +29,14 @@ describe('the app when its stdout goes away', () => {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
+    // Keep the signal and stderr: "ended by SIGTERM" and "crashed (SIGSEGV)" need different fixes.
+    let stderr = '';
+    child.stderr.on(
+      'data',
+      (piece: Buffer) => (stderr = (stderr + piece.toString()).slice(-4_000)),
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
     );
     try {
       // Wait until it listens, then close our end of its stdout: its next write fails (EPIPE).
@@ -69,7 +75,7 @@ describe('the app when its stdout goes away', () => {
       expect(String((lines[0]?.['err'] as { message: string }).message)).toContain('EPIPE');
       expect(lines.filter((line) => line['corr_id'] === 'after-the-switch')).toHaveLength(1);
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await exited, `app stderr:\n${stderr}`).toEqual({ code: 0, signal: null });
       const last = readFileSync(fallbackFile, 'utf8').trim().split('\n').at(-1) ?? '';
       expect(JSON.parse(last)).toMatchObject({ msg: 'stopped' });
     } finally {
