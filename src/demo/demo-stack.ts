@@ -13,11 +13,11 @@ import { createLogger } from '../telemetry/logger.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_REPO = { owner: 'demo', repo: 'app' } as const;
-export const DEMO_RUNNER_LABEL = 'demo';
+const DEMO_RUNNER_LABEL = 'demo';
 const SECRET = 'ko-demo-webhook-secret';
 
 /** The demo repository's `.github/ko.yml`: apply, checks required, synthetic auto-approved. */
-export const DEMO_CONFIG = stringify({
+const DEMO_CONFIG = stringify({
   mode: 'apply',
   approval: { required: true, auto_approve_synthetic: true, expiry_minutes: 60 },
   checks: { required: ['build'], timeout_minutes: 5 },

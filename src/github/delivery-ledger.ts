@@ -1,7 +1,7 @@
 import type { ExperienceStore } from '../store/experience-store.ts';
 
 /** Defaults: GitHub keeps deliveries for 3 days, so ids older than a week cannot come back. */
-export const DELIVERY_LEDGER_DEFAULTS = {
+const DELIVERY_LEDGER_DEFAULTS = {
   maxEntries: 20_000,
   maxAgeMs: 7 * 24 * 3_600_000,
 } as const;

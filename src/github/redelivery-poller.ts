@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { KoOctokit } from '../commands/dispatch/dispatch-types.ts';
 
 /** Defaults, visible in one place. */
-export const REDELIVERY_DEFAULTS = {
+const REDELIVERY_DEFAULTS = {
   /** How often to look. GitHub never redelivers on its own. */
   intervalMs: 5 * 60_000,
   /** Only failures this recent are redelivered (GitHub keeps deliveries 3 days). */

@@ -1,7 +1,7 @@
 import { ProbotOctokit } from 'probot';
 
 /** Rate-limit waits after which a request gives up instead of waiting again. */
-export const RATE_LIMIT_RETRIES = 3;
+const RATE_LIMIT_RETRIES = 3;
 /** Longer waits than this are not worth holding a webhook for. */
 const MAX_WAIT_SECONDS = 15 * 60;
 

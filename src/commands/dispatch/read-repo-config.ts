@@ -5,7 +5,7 @@ import {
 } from '../../config/repo-config/load-repo-config.ts';
 import type { KoOctokit } from './dispatch-types.ts';
 
-export const REPO_CONFIG_PATH = '.github/ko.yml';
+const REPO_CONFIG_PATH = '.github/ko.yml';
 
 /** The repo config as read from the default branch, with that branch's name. */
 export type RepoConfigRead = RepoConfigResult & { ref: string };
