@@ -64,6 +64,12 @@ export function createMasker(options: MaskerOptions = {}): Masker {
       ),
     ]),
   );
+  // When two kinds cover the same range the first one run names it. A fixed order (keyed shapes
+  // such as `Bearer <value>` first: their kind says more) rather than the order the anchors occur
+  // in, which a stream masker seeing part of the text would change.
+  const runOrder = [...patterns].sort(
+    (a, b) => Number(b.regex.source.includes('(?<')) - Number(a.regex.source.includes('(?<')),
+  );
   const scanner = new RegExp(alternatives.map(escapeRegExp).join('|'), 'g');
 
   function findRanges(text: string): MaskRange[] {
@@ -79,7 +85,9 @@ export function createMasker(options: MaskerOptions = {}): Masker {
       // Step one character only: an anchor or another secret may start inside this hit.
       scanner.lastIndex = match.index + 1;
     }
-    if (toRun) for (const pattern of toRun) collectPatternRanges(pattern, text, found);
+    if (toRun)
+      for (const pattern of runOrder)
+        if (toRun.has(pattern)) collectPatternRanges(pattern, text, found);
     return mergeRanges(found);
   }
 
