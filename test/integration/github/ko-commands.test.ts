@@ -102,4 +102,12 @@ describe('/ko commands on a pull request', () => {
     expect(stack.sandbox.faultsPending().requests).toBe(0);
     expect(stack.logs.some((l) => l.includes('secondary rate limit on POST'))).toBe(true);
   });
+
+  it('the ko:dry-run label forces dry-run whatever the comment asks', async () => {
+    stack.sandbox.as('alice').addLabel(REPO, 1, 'ko:dry-run');
+    await stack.sandbox.idle();
+    const { replies } = await ask('alice', '/ko merge --apply');
+    expect(replies[0]).toContain('dry-run: the PR has the dry-run label (`--apply` was ignored)');
+    expect(stack.sandbox.getPullRequest(REPO, 1).merged).toBe(false);
+  });
 });
