@@ -25,7 +25,7 @@ describe('README', () => {
 
   it.each(koLines)('example %s parses', (line) => {
     const result = parseCommand(line);
-    expect(result.ok, JSON.stringify(result)).toBe(true);
+    expect(result?.ok, JSON.stringify(result)).toBe(true);
   });
 
   it('lists every environment option the code reads, and no other', () => {
