@@ -89,7 +89,12 @@ export async function startApp(
       service: 'ko-app',
       level: options.logLevel,
       fallbackFile: options.logFallbackFile,
-      secrets: [options.webhookSecret, options.privateKey, ...options.extraSecrets],
+      secrets: [
+        options.webhookSecret,
+        options.privateKey,
+        ...options.extraSecrets,
+        ...options.operatorTokens,
+      ],
     });
   const readiness = createReadinessRegistry();
   readiness.registerReadinessCheck('data-dir', dataDirWritableCheck(options.dataDir));
@@ -202,7 +207,11 @@ export async function startApp(
   });
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : server.port;
-  const hub = await attachHub(httpServer, { dataDir: join(options.dataDir, 'hub'), logger });
+  const hub = await attachHub(httpServer, {
+    dataDir: join(options.dataDir, 'hub'),
+    logger,
+    operatorTokens: options.operatorTokens,
+  });
   github.handlers.hub = hub;
   hubRef.handler = createHubHttpHandler(hub);
   redelivery.start();

@@ -29,6 +29,8 @@ export interface AppOptions {
   logFallbackFile: string;
   /** Extra values to mask in logs (KO_SECRETS), besides the webhook secret and private key. */
   extraSecrets: string[];
+  /** Tokens accepted by the operator exec API under /ko/v1/jobs (KO_OPERATOR_TOKEN). */
+  operatorTokens: string[];
 }
 
 /** Defaults, visible in one place; the descriptions below say what each one means. */
@@ -140,6 +142,13 @@ export const OPTION_DESCRIPTIONS: readonly OptionDescription[] = [
     default: '(none)',
     description: 'Extra values masked in every log line and in `ko mask` output.',
   },
+  {
+    env: 'KO_OPERATOR_TOKEN',
+    type: 'comma-separated strings',
+    default: '(none: the exec API answers 503)',
+    description:
+      'Operator tokens for the exec API under /ko/v1/jobs (several allow rotation). Masked in logs.',
+  },
 ];
 
 const LOG_LEVELS: readonly LevelWithSilent[] = [
@@ -204,15 +213,20 @@ export function readEnvOptions(
     demo,
     dataDir,
     logFallbackFile: fallback ? resolve(cwd, fallback) : resolve(dataDir, 'logs', 'fallback.jsonl'),
-    extraSecrets: (env['KO_SECRETS'] ?? '')
-      .split(',')
-      .map((value) => value.trim())
-      .filter(Boolean),
+    extraSecrets: splitList(env['KO_SECRETS']),
+    operatorTokens: splitList(env['KO_OPERATOR_TOKEN']),
   };
 }
 
 function invalid(variable: string, message: string, hint: string): PreconditionError {
   return new PreconditionError('CONFIG_INVALID', message, { hint, details: { variable } });
+}
+
+function splitList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

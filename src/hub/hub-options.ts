@@ -35,7 +35,7 @@ export interface HubOptions {
   outputCapBytes?: number;
   /** Grace period sent with exec.cancel. Default 5 s. */
   cancelGraceMs?: number;
-  /** Operator tokens for the exec API (default: KO_OPERATOR_TOKEN, comma-separated). */
+  /** Operator tokens for the exec API (the app passes KO_OPERATOR_TOKEN); none: the API answers 503. */
   operatorTokens?: string[];
 }
 

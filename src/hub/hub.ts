@@ -86,12 +86,8 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     this.tokens =
       options.tokens ?? new RunnerTokenStore(join(options.dataDir, 'runner-tokens.json'));
     this.outputs = new OutputStore(join(options.dataDir, 'outputs'));
-    this.operatorTokens =
-      options.operatorTokens ??
-      (process.env['KO_OPERATOR_TOKEN'] ?? '')
-        .split(',')
-        .map((t) => t.trim())
-        .filter((t) => t !== '');
+    // The environment is read once, in src/config/read-env-options.ts (KO_OPERATOR_TOKEN).
+    this.operatorTokens = options.operatorTokens ?? [];
     this.#log = options.logger ?? pino({ enabled: false });
     this.#server = server;
     this.#wss = new WebSocketServer({
