@@ -53,7 +53,13 @@ function longestPrefixSuffix(text: string, literals: readonly string[]): number 
   let best = 0;
   for (const literal of literals) {
     for (let length = Math.min(literal.length - 1, text.length); length > best; length -= 1) {
-      if (text.endsWith(literal.slice(0, length))) {
+      // First-character check first: long configured secrets (a PEM) would otherwise cost a
+      // slice per length on every write.
+      const at = text.length - length;
+      if (
+        text.charCodeAt(at) === literal.charCodeAt(0) &&
+        text.startsWith(literal.slice(0, length), at)
+      ) {
         best = length;
         break;
       }
