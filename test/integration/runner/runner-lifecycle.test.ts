@@ -13,8 +13,8 @@ let work: string;
 let root: string;
 let runners: RunnerProcess[] = [];
 
-// 8 lines of ~310 bytes, one every 400 ms: chunks flow while the job runs (past the masker's
-// 1,024-character hold-back), so a drop lands mid-stream.
+// 8 lines of ~310 bytes, one every 400 ms: chunks flow while the job runs, so a drop lands
+// mid-stream.
 const SCRIPT =
   'foreach ($i in 1..8) { Write-Output ("line $i " + (\'x\' * 300)); Start-Sleep -Milliseconds 400 }';
 
