@@ -15,6 +15,7 @@ export function createGuardPort(): GuardPort {
       rule: decision.rule,
       reason: decision.reason,
       parsedFormSha256: decision.parsed_form_sha256,
+      approvalBindingSha256: decision.approval_binding_sha256,
     };
   };
 }

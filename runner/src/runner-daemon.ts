@@ -295,16 +295,36 @@ export class RunnerDaemon {
         guard,
       });
     if (decision.verdict === 'approval') {
-      const approved =
-        body.approval !== undefined &&
-        decision.parsedFormSha256 !== undefined &&
-        body.approval.parsed_form_sha256 === decision.parsedFormSha256;
-      if (!approved)
+      if (body.approval === undefined)
         return this.#reject(frame, {
-          reason_code: 'GUARD_NEEDS_APPROVAL',
-          message: 'this command needs an approval bound to its parsed form',
+          reason_code: 'GUARD_APPROVAL_REQUIRED',
+          message:
+            `this command needs a second person's approval (${guard.rule}: ${decision.reason})`.slice(
+              0,
+              2000,
+            ),
           guard,
         });
+      // The binding covers the exact text, so a variant (case, backticks) of an approved command
+      // does not ride on that approval.
+      if (
+        decision.approvalBindingSha256 === undefined ||
+        body.approval.binding_sha256 !== decision.approvalBindingSha256
+      )
+        return this.#reject(frame, {
+          reason_code: 'GUARD_APPROVAL_MISMATCH',
+          message: `approval ${body.approval.id} was given for a different command than this one; the exact command needs its own approval`,
+          guard,
+        });
+      this.#log.info(
+        {
+          job_id: jobId,
+          approval_id: body.approval.id,
+          approved_by: body.approval.approved_by,
+          rule: guard.rule,
+        },
+        'guard wants approval; the job carries a matching one',
+      );
     }
     if (this.#draining || this.#running.size >= (this.#o.concurrency ?? 1)) {
       return this.#reject(frame, {
@@ -327,7 +347,11 @@ export class RunnerDaemon {
     abort: AbortController,
   ): Promise<void> {
     const jobId = frame.body.job_id;
-    const log = this.#log.child({ job_id: jobId, trace_id: frame.trace_id });
+    const log = this.#log.child({
+      job_id: jobId,
+      trace_id: frame.trace_id,
+      ...(frame.body.approval ? { approval_id: frame.body.approval.id } : {}),
+    });
     try {
       const result = await runJob({
         request: frame.body,

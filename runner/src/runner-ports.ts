@@ -13,8 +13,10 @@ export interface GuardDecision {
   verdict: 'allow' | 'approval' | 'deny';
   rule: string;
   reason: string;
-  /** sha256 of the parsed form: an approval must name exactly this. */
+  /** sha256 of the parsed form (the same for obfuscated variants of one command). */
   parsedFormSha256?: string;
+  /** sha256 binding the parsed form to the exact text: an approval must name exactly this. */
+  approvalBindingSha256?: string;
 }
 
 export type GuardPort = (

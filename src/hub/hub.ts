@@ -596,6 +596,7 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
           env: {},
           output_cap_bytes: this.options.outputCapBytes,
           idempotent: spec.idempotent,
+          ...(spec.approval ? { approval: spec.approval } : {}),
         },
         {
           corr_id: job.id,
@@ -627,6 +628,12 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
       });
     const outcome = await this.queue.submit(spec);
     if (outcome.created) {
+      const approval = outcome.job.spec.approval;
+      if (approval)
+        this.#log.info(
+          { job_id: outcome.job.id, approval_id: approval.id, approved_by: approval.approved_by },
+          'job submitted with an approval',
+        );
       this.emit('job', outcome.job);
       this.pump();
     }

@@ -8,6 +8,7 @@ import {
   compareJobs,
   runnerSatisfies,
   type Job,
+  type JobApproval,
   type JobSpec,
   type JobState,
   type RunnerProfile,
@@ -258,6 +259,7 @@ export function normalizeSpec(spec: JobSpec): Job['spec'] {
       });
     }
   }
+  const approval = normalizeApproval(spec.approval);
   const out: Job['spec'] = {
     script: spec.script,
     apply: spec.apply ?? false,
@@ -269,5 +271,30 @@ export function normalizeSpec(spec: JobSpec): Job['spec'] {
   if (spec.working_dir !== undefined) out.working_dir = spec.working_dir;
   if (spec.timeout_ms !== undefined) out.timeout_ms = spec.timeout_ms;
   if (spec.idempotency_key !== undefined) out.idempotency_key = spec.idempotency_key;
+  if (approval !== undefined) out.approval = approval;
   return out;
+}
+
+/** The exec.request schema's ExecApproval, checked here so a bad one fails at submit, not on the wire. */
+function normalizeApproval(value: JobSpec['approval']): JobSpec['approval'] {
+  if (value === undefined) return undefined;
+  const { id, approved_by, binding_sha256 } = (value ?? {}) as Partial<JobApproval>;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof id !== 'string' ||
+    !/^[A-Za-z0-9._:-]{1,128}$/.test(id) ||
+    typeof approved_by !== 'string' ||
+    approved_by === '' ||
+    approved_by.length > 100 ||
+    typeof binding_sha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(binding_sha256)
+  ) {
+    throw new PreconditionError(
+      'JOB_BAD_FIELD',
+      'approval must be {id, approved_by, binding_sha256} with binding_sha256 as 64 lowercase hex',
+      { hint: "binding_sha256 is the guard's approval_binding_sha256 for this exact script" },
+    );
+  }
+  return { id, approved_by, binding_sha256 };
 }

@@ -1,4 +1,10 @@
-import type { ExecResultBody } from '../../contracts/ko-v1/generated/ko-v1.ts';
+import type { ExecApproval, ExecResultBody } from '../../contracts/ko-v1/generated/ko-v1.ts';
+
+/**
+ * A second person's approval of this exact command: `binding_sha256` is the guard's
+ * `approval_binding_sha256`. The runner recomputes it and runs only on an exact match.
+ */
+export type JobApproval = ExecApproval;
 
 /** What a caller submits (the exec API body). */
 export interface JobSpec {
@@ -16,6 +22,8 @@ export interface JobSpec {
   labels?: string[];
   timeout_ms?: number;
   idempotency_key?: string;
+  /** Set when the guard wants approval and a second person gave it; passed to the runner. */
+  approval?: JobApproval;
 }
 
 export type JobState =
@@ -35,7 +43,7 @@ export type JobResult = ExecResultBody;
 export interface Job {
   id: string;
   spec: Required<Pick<JobSpec, 'script' | 'apply' | 'idempotent' | 'priority'>> &
-    Pick<JobSpec, 'working_dir' | 'timeout_ms' | 'idempotency_key'> & {
+    Pick<JobSpec, 'working_dir' | 'timeout_ms' | 'idempotency_key' | 'approval'> & {
       capabilities: string[];
       labels: string[];
     };

@@ -320,11 +320,15 @@ export interface ExecRequestBody {
   approval?: ExecApproval;
 }
 /**
- * Present when a second person approved this command; the runner checks the hash against its own parse.
+ * Present when a second person approved this command. binding_sha256 is the guard's approval_binding_sha256 (parsed form plus exact text); the runner recomputes it for the command it received and runs only on an exact match.
  */
 export interface ExecApproval {
   id: Id;
-  parsed_form_sha256: Sha256Hex;
+  /**
+   * Login of the person who approved (never the requester).
+   */
+  approved_by: string;
+  binding_sha256: Sha256Hex;
 }
 export interface ExecResultBody {
   job_id: Id;

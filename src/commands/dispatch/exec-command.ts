@@ -1,4 +1,4 @@
-import { TERMINAL_STATES, type Job } from '../../hub/job-types.ts';
+import { TERMINAL_STATES, type Job, type JobApproval } from '../../hub/job-types.ts';
 import type { DispatchReply, DispatchRequest, DispatchServices } from './dispatch-types.ts';
 import { formatJobResult } from './job-reply.ts';
 import { jobKey } from './pr-jobs.ts';
@@ -43,6 +43,7 @@ export async function runExec(
     };
   }
   const fullName = `${request.owner}/${request.repo}`;
+  let approval: JobApproval | undefined;
   if (guard.verdict === 'approval') {
     const approved = await services.approvals.findApproved({
       kind: 'exec',
@@ -73,6 +74,12 @@ export async function runExec(
         body: `The guard wants a second person for this command (${guard.rule}: ${guard.reason}).\n\nApproval \`${item.id}\` is pending: someone else can \`/ko approve ${item.id}\`; then comment the same \`/ko exec\` again. A changed command needs its own approval.`,
       };
     }
+    // The runner recomputes this binding for the text it receives and runs only on a match.
+    approval = {
+      id: approved.id,
+      approved_by: approved.decided_by ?? 'unknown',
+      binding_sha256: guard.approval_binding_sha256,
+    };
   }
   const { job, created } = await hub.submit({
     script: command,
@@ -84,12 +91,13 @@ export async function runExec(
       request.pr,
       `comment-${request.commentId}`,
     ),
+    ...(approval ? { approval } : {}),
   });
   await request.audit({
     actor: request.commenter,
     action: 'exec.submit',
     target: `${fullName}#${request.pr} job ${job.id}`,
-    outcome: created ? request.mode : 'duplicate',
+    outcome: `${created ? request.mode : 'duplicate'}${approval ? ` (approval ${approval.id} by ${approval.approved_by})` : ''}`,
   });
   const waitMs = services.execWaitMs ?? DEFAULT_WAIT_MS;
   services.background(`exec ${job.id}`, () => postWhenDone(services, request, job, waitMs));
