@@ -15,5 +15,7 @@ try {
 } catch (error) {
   const koError = asKoError(error);
   process.stderr.write(`ko: ${koError.toUserMessage()}\n`);
-  process.exitCode = koError.exitCode;
+  // Exit now: a start that failed after listening would otherwise leave a half-started app
+  // serving /livez with no stop handlers, until a SIGTERM kills it (exit code null).
+  process.exit(koError.exitCode);
 }
