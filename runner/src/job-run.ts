@@ -18,6 +18,8 @@ interface JobRunOptions {
   /** The runner's own --apply. */
   runnerApply: boolean;
   pwshPath: string;
+  /** Extra runner environment names the job may see (the executor filters secrets anyway). */
+  passEnv?: readonly string[];
   dataDir: string;
   chunkSizeBytes: number;
   /** How often buffered output goes out while the command runs. */
@@ -109,6 +111,7 @@ export async function runJob(options: JobRunOptions): Promise<ExecResultBody> {
           { jobId: request.job_id, command: request.command, cwd: options.cwd, root: options.root },
           {
             pwshPath: options.pwshPath,
+            ...(options.passEnv ? { passEnv: options.passEnv } : {}),
             dataDir: options.dataDir,
             timeoutMs: request.timeout_ms,
             signal: options.signal,

@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
     concurrency: options.concurrency,
     apply: options.apply,
     pwshPath: pwsh.path,
+    passEnv: options.passEnv,
     shellVersion,
     execute: executeJob,
     guard: createGuardPort(),

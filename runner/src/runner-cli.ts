@@ -14,6 +14,8 @@ interface RunnerCliOptions {
   concurrency: number;
   apply: boolean;
   pwsh: string | undefined;
+  /** Extra environment variable names passed from the runner to jobs (never KO_* or secrets). */
+  passEnv: string[];
   logLevel: string;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -68,6 +70,12 @@ export function parseRunnerCli(
     .option('--name <name>', 'runner name shown in the hub (default: host name)')
     .option('--labels <list>', 'comma-separated labels, e.g. windows,ps7', list, [])
     .option('--capabilities <list>', 'extra capabilities, e.g. git,dotnet', list, [])
+    .option(
+      '--pass-env <list>',
+      'extra environment variable names jobs may see (KO_* and secret-like names never pass)',
+      list,
+      [],
+    )
     .option('--concurrency <n>', 'jobs at once', positiveInt, 1)
     .option(
       '--apply',
@@ -106,6 +114,7 @@ export function parseRunnerCli(
     concurrency: number;
     apply: boolean;
     pwsh?: string;
+    passEnv: string[];
     logLevel: string;
     backoffBaseMs: number;
     backoffMaxMs: number;
@@ -129,6 +138,7 @@ export function parseRunnerCli(
     concurrency: o.concurrency,
     apply: o.apply,
     pwsh: o.pwsh,
+    passEnv: o.passEnv,
     logLevel: o.logLevel,
     backoffBaseMs: o.backoffBaseMs,
     backoffMaxMs: o.backoffMaxMs,

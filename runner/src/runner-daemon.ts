@@ -31,6 +31,7 @@ interface RunnerDaemonOptions {
   /** The runner's own half of apply; without it every job is a dry run. */
   apply?: boolean;
   pwshPath: string;
+  passEnv?: readonly string[];
   shellVersion?: string;
   execute: ExecutePort;
   guard: GuardPort;
@@ -359,6 +360,7 @@ export class RunnerDaemon {
         root: this.#o.root,
         runnerApply: this.#o.apply ?? false,
         pwshPath: this.#o.pwshPath,
+        ...(this.#o.passEnv ? { passEnv: this.#o.passEnv } : {}),
         dataDir: this.#o.dataDir,
         chunkSizeBytes: this.connection.welcome?.chunk_size_bytes ?? 200_000,
         flushIntervalMs: this.#o.flushIntervalMs ?? 100,
