@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
     passEnv: options.passEnv,
     shellVersion,
     execute: executeJob,
-    guard: createGuardPort(),
+    guard: createGuardPort({ engine: options.guardEngine, pwshPath: pwsh.path }),
     sandbox: createSandboxPort(),
     transformText: createOutputMasking([
       options.token,

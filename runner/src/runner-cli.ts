@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { GuardEngine } from './guard-port.ts';
 
 /** The runner's settings after parsing and validation (flags, then env). */
 interface RunnerCliOptions {
@@ -16,6 +17,7 @@ interface RunnerCliOptions {
   pwsh: string | undefined;
   /** Extra environment variable names passed from the runner to jobs (never KO_* or secrets). */
   passEnv: string[];
+  guardEngine: GuardEngine;
   logLevel: string;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -70,6 +72,14 @@ export function parseRunnerCli(
     .option('--name <name>', 'runner name shown in the hub (default: host name)')
     .option('--labels <list>', 'comma-separated labels, e.g. windows,ps7', list, [])
     .option('--capabilities <list>', 'extra capabilities, e.g. git,dotnet', list, [])
+    .addOption(
+      new Option(
+        '--guard-engine <engine>',
+        "parsers the guard uses: both (PowerShell's own parser too; stricter verdict wins) or ts",
+      )
+        .choices(['both', 'ts'])
+        .default('both'),
+    )
     .option(
       '--pass-env <list>',
       'extra environment variable names jobs may see (KO_* and secret-like names never pass)',
@@ -115,6 +125,7 @@ export function parseRunnerCli(
     apply: boolean;
     pwsh?: string;
     passEnv: string[];
+    guardEngine: GuardEngine;
     logLevel: string;
     backoffBaseMs: number;
     backoffMaxMs: number;
@@ -139,6 +150,7 @@ export function parseRunnerCli(
     apply: o.apply,
     pwsh: o.pwsh,
     passEnv: o.passEnv,
+    guardEngine: o.guardEngine,
     logLevel: o.logLevel,
     backoffBaseMs: o.backoffBaseMs,
     backoffMaxMs: o.backoffMaxMs,

@@ -284,6 +284,15 @@ export class RunnerDaemon {
     }
     // The runner enforces its own guard; whatever the app decided is not trusted.
     const decision = await this.#o.guard(body.command, { root: this.#o.root, cwd });
+    this.#log.info(
+      {
+        job_id: body.job_id,
+        verdict: decision.verdict,
+        rule: decision.rule,
+        engine: decision.engine,
+      },
+      'guard decision',
+    );
     const guard = {
       verdict: decision.verdict === 'approval' ? ('needs_approval' as const) : decision.verdict,
       rule: decision.rule.slice(0, 200) || 'unknown',

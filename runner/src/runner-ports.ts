@@ -13,6 +13,8 @@ export interface GuardDecision {
   verdict: 'allow' | 'approval' | 'deny';
   rule: string;
   reason: string;
+  /** Which front end(s) parsed the command: `ts`, `pwsh` or `both`. */
+  engine?: string;
   /** sha256 of the parsed form (the same for obfuscated variants of one command). */
   parsedFormSha256?: string;
   /** sha256 binding the parsed form to the exact text: an approval must name exactly this. */

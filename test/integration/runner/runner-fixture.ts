@@ -49,6 +49,10 @@ export function spawnRunner(args: {
       '1000',
       '--log-level',
       'debug',
+      // The PowerShell-parser guard costs one pwsh start per job; these lifecycle tests use the
+      // TypeScript front end unless they pass --guard-engine both (runner-guard-engine.test.ts).
+      '--guard-engine',
+      'ts',
       ...(args.extra ?? []),
     ],
     {

@@ -43,7 +43,7 @@ async function startDaemon(pwshPath: string): Promise<void> {
     apply: true,
     pwshPath,
     execute: executeJob,
-    guard: createGuardPort(),
+    guard: createGuardPort({ engine: 'ts' }),
     sandbox: createSandboxPort(),
     logger: pino({ level: 'warn' }, sink),
     startRetryBaseMs: 400,

@@ -13,6 +13,22 @@ describe('ko-runner command line', () => {
     expect(options.passEnv).toEqual(expected);
   });
 
+  it.each([
+    { args: [], expected: 'both' },
+    { args: ['--guard-engine', 'ts'], expected: 'ts' },
+  ])(
+    '--guard-engine $args gives $expected (PowerShell parser on by default)',
+    ({ args, expected }) => {
+      expect(parseRunnerCli([...base, '--token', 'kor_x', ...args], {}).guardEngine).toBe(expected);
+    },
+  );
+
+  it('refuses an unknown guard engine', () => {
+    expect(() =>
+      parseRunnerCli([...base, '--token', 'kor_x', '--guard-engine', 'regex'], {}),
+    ).toThrow();
+  });
+
   it('takes the token from KO_RUNNER_TOKEN when --token is absent', () => {
     expect(parseRunnerCli(base, { KO_RUNNER_TOKEN: 'kor_env' }).token).toBe('kor_env');
   });
