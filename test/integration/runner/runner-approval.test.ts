@@ -107,7 +107,8 @@ describe('runner: commands the guard sends for approval', () => {
     const accepted = runner
       .logs()
       .split('\n')
-      .find((line) => line.includes('carries a matching one'));
+      // Jobs run concurrently: pick this job's line, not the first approval line logged.
+      .find((line) => line.includes('carries a matching one') && line.includes(job.id));
     expect(accepted).toContain('"approval_id":"ab23"');
     expect(accepted).toContain(`"job_id":"${job.id}"`);
   });
