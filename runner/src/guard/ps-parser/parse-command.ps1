@@ -5,12 +5,9 @@
   (System.Management.Automation.Language.Parser) and binds parameters with StaticParameterBinder,
   then prints the normalized form (runner/src/guard/parsed-command.ts) as JSON.
 .DESCRIPTION
-  Input is JSON: { "commands": [ { "text": "...", "depth": 0, "via": "direct" } ], "aliases": { "rm": "remove-item" } },
-  read from stdin, or base64 (UTF-8) in -InputBase64. Output is a JSON array, one entry per command;
-  "assignments" lists the left sides of assignments, which the wrapper classifies (classify-assignment.ts).
-  Nested shells (cmd /c, bash -c, -EncodedCommand) are expanded by the TypeScript wrapper.
-.EXAMPLE
-  '{"commands":[{"text":"rm -r x"}]}' | pwsh -NoProfile -File parse-command.ps1
+  Input: JSON { commands: [{ text, depth, via }], aliases } on stdin or base64 in -InputBase64.
+  Output: a JSON array, one entry per command ("assignments": left sides, classified by
+  classify-assignment.ts). Nested shells are expanded by the TypeScript wrapper.
 #>
 param([string] $InputBase64)
 Set-StrictMode -Version Latest
