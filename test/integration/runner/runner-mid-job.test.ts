@@ -1,6 +1,7 @@
-// Nothing lost across a dropped socket or a hub restart.
+// Runner processes interrupted mid-job: nothing lost across a dropped socket or a hub restart; a
+// runner restart reports the job lost (never re-run); the first signal drains.
 // Real ko-runner processes, real PowerShell 7, real ws.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -17,7 +18,6 @@ let runners: RunnerProcess[] = [];
 // mid-stream.
 const SCRIPT =
   'foreach ($i in 1..8) { Write-Output ("line $i " + (\'x\' * 300)); Start-Sleep -Milliseconds 400 }';
-const EXPECTED = Array.from({ length: 8 }, (_, i) => `line ${i + 1} ${'x'.repeat(300)}\n`).join('');
 
 beforeEach(async () => {
   requirePwsh();
@@ -64,6 +64,8 @@ async function waitDone(id: string, runner: RunnerProcess): Promise<Job> {
   return job;
 }
 
+const EXPECTED = Array.from({ length: 8 }, (_, i) => `line ${i + 1} ${'x'.repeat(300)}\n`).join('');
+
 it('a socket killed mid-job: the runner reconnects, resumes, and every byte arrives once', async () => {
   const { runner, runnerId } = await startRunner('drop');
   const { job } = await f.hub.submit({ script: SCRIPT, apply: true });
@@ -92,4 +94,50 @@ it('a hub restarted mid-job: the job stays bound, the runner resumes delivery', 
   const done = await waitDone(job.id, runner);
   expect(done).toMatchObject({ attempts: 1, result: { status: 'succeeded' } });
   expect(await outputSoFar(job.id)).toBe(EXPECTED);
+});
+
+it('a runner killed mid-job reports it lost on restart; it is never run twice', async () => {
+  const dataDir = join(work, 'runner-crash');
+  const first = await startRunner('crash', dataDir);
+  const { job } = await f.hub.submit({ script: SCRIPT, apply: true, idempotent: false });
+  await vi.waitFor(async () => expect((await f.hub.getJob(job.id))?.state).toBe('running'), {
+    timeout: 45_000,
+    interval: 50,
+  });
+  first.runner.child.kill('SIGKILL');
+  await first.runner.exited;
+  expect(existsSync(join(dataDir, 'spool', job.id, 'request.json'))).toBe(true);
+  const again = spawnRunner({ url: f.url, token: first.token, root, dataDir, extra: ['--apply'] });
+  runners.push(again);
+  const done = await waitDone(job.id, again);
+  expect(done).toMatchObject({
+    attempts: 1,
+    result: { status: 'lost', error: { code: 'RUNNER_RESTARTED' } },
+  });
+});
+
+it('first SIGTERM drains: the running job finishes and is delivered, no new job is taken, exit 0', async () => {
+  const { runner } = await startRunner('drain');
+  const { job } = await f.hub.submit({
+    script: 'Start-Sleep -Seconds 8; Write-Output drained',
+    apply: true,
+  });
+  await vi.waitFor(
+    async () => expect(await f.hub.getJob(job.id)).toMatchObject({ state: 'running' }),
+    {
+      timeout: 45_000,
+      interval: 50,
+    },
+  );
+  runner.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 200));
+  const later = (await f.hub.submit({ script: 'Write-Output later', apply: true })).job;
+  expect(await runner.exited).toBe(0);
+  expect(await f.hub.getJob(job.id)).toMatchObject({
+    state: 'completed',
+    result: { status: 'succeeded' },
+  });
+  expect(await outputSoFar(job.id)).toBe('drained\n');
+  await vi.waitFor(async () => expect((await f.hub.getJob(later.id))?.state).toBe('queued'));
+  expect((await f.hub.getJob(later.id))?.result).toBeNull();
 });
