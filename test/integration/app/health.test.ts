@@ -2,10 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readEnvOptions } from '../../../src/config/read-env-options.ts';
-import { startApp, type StartedApp } from '../../../src/start-app.ts';
-import { createLogger } from '../../../src/telemetry/logger.ts';
-import { freePort, generatePrivateKey } from './app-fixtures.ts';
+import type { StartedApp } from '../../../src/start-app.ts';
+import { startTestApp } from './app-fixtures.ts';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_SPAN = 'b7ad6b7169203331';
@@ -18,24 +16,12 @@ const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ko-health-'));
-  const options = readEnvOptions(
-    {
-      APP_ID: '1',
-      PRIVATE_KEY: generatePrivateKey(),
-      WEBHOOK_SECRET: webhookSecret,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-    },
-    dir,
-  );
-  const logger = createLogger({
-    service: 'ko-app',
-    secrets: [webhookSecret],
-    primary: {
-      write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
-    },
+  app = await startTestApp({
+    webhookSecret,
+    dataDir: dir,
+    onLine: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+    version: '9.9.9-test',
   });
-  app = await startApp(options, { logger, version: '9.9.9-test' });
   base = `http://127.0.0.1:${app.port}`;
 });
 

@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnvOptions } from '../../../src/config/read-env-options.ts';
-import { startApp, type StartedApp } from '../../../src/start-app.ts';
-import { createLogger } from '../../../src/telemetry/logger.ts';
-import { freePort, generatePrivateKey } from './app-fixtures.ts';
+import type { StartedApp } from '../../../src/start-app.ts';
+import { startTestApp } from './app-fixtures.ts';
 
 const webhookSecret = 'webhook-test-secret-0042';
 let dir: string;
@@ -15,22 +13,7 @@ const raw: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ko-webhooks-'));
-  const options = readEnvOptions(
-    {
-      APP_ID: '1',
-      PRIVATE_KEY: generatePrivateKey(),
-      WEBHOOK_SECRET: webhookSecret,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-    },
-    dir,
-  );
-  const logger = createLogger({
-    service: 'ko-app',
-    secrets: [webhookSecret],
-    primary: { write: (line: string) => void raw.push(line) },
-  });
-  app = await startApp(options, { logger });
+  app = await startTestApp({ webhookSecret, dataDir: dir, onLine: (line) => void raw.push(line) });
 });
 
 afterAll(async () => {
