@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { PreconditionError } from '../../contracts/errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { DurableLog } from './durable-log.ts';
+import { isPrunable } from './prunable-jobs.ts';
+import { replaceFileSync } from './replace-file-sync.ts';
 import {
   TERMINAL_STATES,
   compareJobs,
@@ -38,6 +40,13 @@ export interface JobQueue {
     options?: { durable?: boolean },
   ): Promise<Job | undefined>;
   close(): Promise<void>;
+  /**
+   * Drops finished jobs (TERMINAL_STATES) whose last change is older than `before`, for good,
+   * and returns them; their idempotency keys are forgotten, so a later submit with such a key
+   * creates a new job. `dryRun` only returns them. `compact` rewrites the storage even when
+   * nothing is due (a queue without such storage ignores it).
+   */
+  prune(before: Date, options?: { dryRun?: boolean; compact?: boolean }): Promise<Job[]>;
 }
 
 type LogRecord = { t: 'put'; job: Job };
@@ -55,7 +64,7 @@ export class FileJobQueue implements JobQueue {
   readonly #byKey = new Map<string, string>();
   /** Ids by state, so dispatch and lease checks never scan finished jobs. */
   readonly #byState = new Map<JobState, Set<string>>();
-  readonly #log: DurableLog;
+  #log: DurableLog;
   #seq = 0;
 
   private constructor(log: DurableLog) {
@@ -76,6 +85,7 @@ export class FileJobQueue implements JobQueue {
       );
     }
     const queue = new FileJobQueue(DurableLog.open(path));
+    queue.#path = path;
     for (const job of jobs.values()) {
       queue.#jobs.set(job.id, job);
       queue.#index(undefined, job);
@@ -178,6 +188,44 @@ export class FileJobQueue implements JobQueue {
 
   async close(): Promise<void> {
     await this.#log.close();
+  }
+
+  #path = '';
+
+  /**
+   * The log is rewritten from memory in one synchronous step (then reopened for append), so no
+   * change can slip in between the snapshot and the rename; appends still in flight on the old
+   * file are in the snapshot already, since memory is updated before every append.
+   */
+  async prune(
+    before: Date,
+    options: { dryRun?: boolean; compact?: boolean } = {},
+  ): Promise<Job[]> {
+    const doomed = [...TERMINAL_STATES]
+      .flatMap((state) => [...(this.#byState.get(state) ?? [])])
+      .map((id) => this.#jobs.get(id) as Job)
+      .filter((job) => isPrunable(job, before))
+      .sort((a, b) => a.seq - b.seq);
+    if (options.dryRun || (doomed.length === 0 && !options.compact))
+      return doomed.map((job) => structuredClone(job));
+    const gone = new Set(doomed.map((job) => job.id));
+    replaceFileSync(
+      this.#path,
+      [...this.#jobs.values()]
+        .filter((job) => !gone.has(job.id))
+        .map((job) => `${JSON.stringify({ t: 'put', job } satisfies LogRecord)}\n`)
+        .join(''),
+    );
+    const previous = this.#log;
+    this.#log = DurableLog.open(this.#path);
+    for (const job of doomed) {
+      this.#jobs.delete(job.id);
+      this.#byState.get(job.state)?.delete(job.id);
+      const key = job.spec.idempotency_key;
+      if (key !== undefined && this.#byKey.get(key) === job.id) this.#byKey.delete(key);
+    }
+    await previous.close();
+    return doomed;
   }
 }
 
