@@ -19,6 +19,7 @@ import { RedeliveryPoller } from './github/redelivery-poller.ts';
 import { KoOctokitClass } from './github/throttled-octokit.ts';
 import { attachHub, type Hub } from './hub/hub.ts';
 import { createHubHttpHandler, type HubHttpHandler } from './hub/http-handler.ts';
+import { startJobRetention } from './hub/job-retention.ts';
 import { join } from 'node:path';
 import { discoverScheduledRepos } from './github/scheduled-repos.ts';
 import { createWorkflowEngine } from './workflow/workflow-engine.ts';
@@ -212,6 +213,7 @@ export async function startApp(
     logger,
     operatorTokens: options.operatorTokens,
   });
+  const retention = startJobRetention(hub, { maxAgeMs: options.jobRetentionMs, logger });
   github.handlers.hub = hub;
   hubRef.handler = createHubHttpHandler(hub);
   redelivery.start();
@@ -249,6 +251,7 @@ export async function startApp(
         stopping = true;
         await workflow.stopScheduler();
         await redelivery.stop();
+        await retention.stop();
         await hub.close();
         await server.stop();
       } finally {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { PreconditionError } from '../../contracts/errors.ts';
+import { parseDuration } from './parse-duration.ts';
 
 /**
  * The app's options, read from the environment once at start (STYLE.md §3, like Probot's
@@ -31,6 +32,8 @@ export interface AppOptions {
   extraSecrets: string[];
   /** Tokens accepted by the operator exec API under /ko/v1/jobs (KO_OPERATOR_TOKEN). */
   operatorTokens: string[];
+  /** Finished jobs older than this (ms) are pruned with their outputs (KO_JOB_RETENTION); null: never. */
+  jobRetentionMs: number | null;
 }
 
 /** Defaults, visible in one place; the descriptions below say what each one means. */
@@ -43,6 +46,7 @@ export const DEFAULTS = {
   demo: false,
   dataDir: '.ko',
   logFallbackFile: '<KO_DATA_DIR>/logs/fallback.jsonl',
+  jobRetention: '14d',
 } as const;
 
 export interface OptionDescription {
@@ -149,6 +153,13 @@ export const OPTION_DESCRIPTIONS: readonly OptionDescription[] = [
     description:
       'Operator tokens for the exec API under /ko/v1/jobs (several allow rotation). Masked in logs.',
   },
+  {
+    env: 'KO_JOB_RETENTION',
+    type: 'duration (30m, 36h, 14d, 2w) | off',
+    default: DEFAULTS.jobRetention,
+    description:
+      'Finished jobs (completed, rejected, lost, cancelled) older than this are deleted with their outputs, at start and hourly; their idempotency keys are forgotten. At least 1h; `off` keeps everything.',
+  },
 ];
 
 const LOG_LEVELS: readonly LevelWithSilent[] = [
@@ -215,7 +226,28 @@ export function readEnvOptions(
     logFallbackFile: fallback ? resolve(cwd, fallback) : resolve(dataDir, 'logs', 'fallback.jsonl'),
     extraSecrets: splitList(env['KO_SECRETS']),
     operatorTokens: splitList(env['KO_OPERATOR_TOKEN']),
+    jobRetentionMs: readJobRetention(env),
   };
+}
+
+/**
+ * KO_JOB_RETENTION in ms, null for `off`. At least an hour: a lost job still accepts a late
+ * result from a runner that comes back, and pruning it would drop that result.
+ *
+ * @example readJobRetention({ KO_JOB_RETENTION: '7d' }) // 604800000
+ */
+export function readJobRetention(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = nonEmpty(env['KO_JOB_RETENTION'])?.trim() ?? DEFAULTS.jobRetention;
+  if (raw.toLowerCase() === 'off') return null;
+  const ms = parseDuration(raw);
+  if (ms === undefined || ms < 3_600_000) {
+    throw invalid(
+      'KO_JOB_RETENTION',
+      `KO_JOB_RETENTION must be a duration of at least 1h (e.g. 14d) or off, got "${raw}"`,
+      'set e.g. KO_JOB_RETENTION=14d, or KO_JOB_RETENTION=off to keep finished jobs forever',
+    );
+  }
+  return ms;
 }
 
 function invalid(variable: string, message: string, hint: string): PreconditionError {
