@@ -1,6 +1,7 @@
 /**
  * An in-process async mutex per key: work on one key runs one at a time, in arrival order;
- * later callers queue instead of failing. Keys with nothing queued are forgotten.
+ * later callers queue instead of failing. Keys with nothing queued are forgotten. For processes
+ * sharing a data dir, FileKeyedMutex (file-keyed-mutex.ts) puts a file lock behind this queue.
  *
  * @example const lock = new KeyedMutex(); await lock.run('acme/app#12', () => mergeIt());
  */

@@ -9,7 +9,7 @@ import type { AuditInput } from '../store/audit/audit-record.ts';
 import { withTrace } from '../telemetry/logger.ts';
 import { newTraceId } from '../telemetry/tracing.ts';
 import { callGitHub, DEFAULT_RETRY, type RetryPolicy } from './github-call.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import { FileKeyedMutex, lockDirFor } from './file-keyed-mutex.ts';
 import { RunStore } from './run-store.ts';
 import { STEP_IMPLEMENTATIONS } from './run-steps.ts';
 import { startWorkflowScheduler, type ScheduledRepo, type WorkflowScheduler } from './scheduler.ts';
@@ -106,9 +106,12 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
   const botLogin = options.botLogin ?? 'ko[bot]';
   const approvalRepository = new StoreApprovalRepository(options.store);
   const approvalItem = options.approvalItem ?? ((id: string) => approvalRepository.get(id));
-  const runLock = new KeyedMutex();
-  const prLock = new KeyedMutex();
-  const startLock = new KeyedMutex();
+  // File locks under the data dir: they hold across every KO process sharing it (ADR 0005).
+  const lock = (name: string) =>
+    new FileKeyedMutex({ dir: lockDirFor(options.store.file, name), logger: options.logger });
+  const runLock = lock('run');
+  const prLock = lock('pr');
+  const startLock = lock('start');
   let scheduler: WorkflowScheduler | undefined;
 
   const runLogger = (run: WorkflowRun): Logger =>
