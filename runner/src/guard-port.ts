@@ -31,11 +31,13 @@ function toPortDecision(decision: ReturnType<typeof checkCommand>): GuardDecisio
  * @example const decision = await createGuardPort({ engine: 'both', pwshPath })('Get-ChildItem', { root, cwd });
  */
 export function createGuardPort(options: GuardPortOptions = { engine: 'both' }): GuardPort {
-  return async (command, { root }) => {
-    const quick = checkCommand(command, { root });
+  return async (command, { root, cwd }) => {
+    // Relative paths are judged from the job's working directory, where they will resolve.
+    const quick = checkCommand(command, { root, cwd });
     if (options.engine === 'ts' || quick.verdict === 'deny') return toPortDecision(quick);
     const strict = await checkCommandStrict(command, {
       root,
+      cwd,
       ...(options.pwshPath ? { pwshPath: options.pwshPath } : {}),
     });
     return toPortDecision(strict);

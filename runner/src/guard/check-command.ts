@@ -11,6 +11,11 @@ export interface GuardOptions {
   platform?: NodeJS.Platform;
   /** Resolve symlinks on disk; defaults to true when `platform` is the host's. */
   realpath?: boolean;
+  /**
+   * The job's working directory (absolute, inside the root): relative paths in the command start
+   * here, as they will when it runs. Defaults to the root.
+   */
+  cwd?: string;
 }
 
 export type GuardEngine = 'ts' | 'pwsh' | 'both';
@@ -52,6 +57,7 @@ export function decide(
     root: options.root,
     platform,
     realpath: options.realpath ?? platform === process.platform,
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   return {
     ...verdict,

@@ -22,7 +22,11 @@ function judgePath(
   literal = false,
 ): Finding | undefined {
   const resolve = literal ? resolveInsideRoot : resolveAllInsideRoot;
-  const verdict = resolve(ctx.root, candidate, { platform: ctx.platform, realpath: ctx.realpath });
+  const verdict = resolve(ctx.root, candidate, {
+    platform: ctx.platform,
+    realpath: ctx.realpath,
+    ...(ctx.cwd !== undefined ? { cwd: ctx.cwd } : {}),
+  });
   if (!verdict.inside && verdict.code === 'PROVIDER_PATH')
     return approval('provider-path', `${what}: ${verdict.reason}`);
   if (ctx.platform !== 'win32') {

@@ -15,6 +15,8 @@ export interface PolicyContext {
   platform: NodeJS.Platform;
   /** Resolve symlinks on disk (true on the runner; false when judging another OS's paths). */
   realpath: boolean;
+  /** Where relative paths start: the job's working directory (absolute). Defaults to the root. */
+  cwd?: string;
 }
 
 const ORDER: Record<VerdictClass, number> = { allow: 0, approval: 1, deny: 2 };
