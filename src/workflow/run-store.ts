@@ -36,11 +36,14 @@ export class RunStore {
     return isRun(run) ? run : undefined;
   }
 
-  /** Writes the run (one atomic store write); a finished run also lands in the run history. */
+  /**
+   * Writes the run (one atomic store write); a finished run also lands in the run history (once
+   * per run: a retried run's line is replaced when it ends again).
+   */
   async save(run: WorkflowRun): Promise<void> {
     await this.#store.update((data) => {
       data.workflows[run.id] = structuredClone(run);
-      if (run.finished_at !== undefined && !data.runs.some((r) => r.id === run.id)) {
+      if (run.finished_at !== undefined) {
         const line: RunRecord = {
           id: run.id,
           workflow_id: run.kind,
@@ -52,7 +55,10 @@ export class RunStore {
           outcome: run.state,
           ...(run.lead_time_ms === undefined ? {} : { lead_time_ms: run.lead_time_ms }),
         };
-        data.runs.push(line);
+        // A retried run ends again: its line is replaced, so the history holds its final outcome.
+        const index = data.runs.findIndex((r) => r.id === run.id);
+        if (index >= 0) data.runs[index] = line;
+        else data.runs.push(line);
         if (data.runs.length > HISTORY_LIMIT) data.runs.splice(0, data.runs.length - HISTORY_LIMIT);
       }
     });

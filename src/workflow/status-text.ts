@@ -32,6 +32,11 @@ export function statusText(
     lines.push(
       `**${run.kind}** run \`${run.id}\` (${mode}, ${run.trigger} by @${run.requested_by}): ${STATE_TEXT[run.state]}, step \`${run.step}\`${run.reason ? ` — ${run.reason}` : ''}`,
     );
+    const retries = run.history.filter((entry) => entry.status === 'retried');
+    const lastRetry = retries.at(-1);
+    if (lastRetry !== undefined && !run.history.slice(-4).includes(lastRetry)) {
+      lines.push(`- retried ${retries.length}×, last: ${lastRetry.at} ${lastRetry.detail}`);
+    }
     for (const entry of run.history.slice(-4)) {
       lines.push(`- ${entry.at} \`${entry.step}\` ${entry.status}: ${entry.detail}`);
     }

@@ -10,6 +10,14 @@ import { withTrace } from '../telemetry/logger.ts';
 import { newTraceId } from '../telemetry/tracing.ts';
 import { callGitHub, DEFAULT_RETRY, type RetryPolicy } from './github-call.ts';
 import { FileKeyedMutex, lockDirFor } from './file-keyed-mutex.ts';
+import {
+  decideRetry,
+  reviveRun,
+  slotKey,
+  type RetryDecision,
+  type RetryRequest,
+  type RetryResult,
+} from './retry-run.ts';
 import { RunStore } from './run-store.ts';
 import { STEP_IMPLEMENTATIONS } from './run-steps.ts';
 import { startWorkflowScheduler, type ScheduledRepo, type WorkflowScheduler } from './scheduler.ts';
@@ -71,6 +79,11 @@ export interface WorkflowEngine {
   }): Promise<void>;
   onApprovalDecided(hint: { approvalId: string }): Promise<void>;
   status(query: { owner: string; repo: string; pr: number }): Promise<string>;
+  /**
+   * `/ko retry`: restarts the PR's newest run at the step it ended on, when it ended `failed` or
+   * `conflict`, under the same trace; refuses the other end states; leaves an active run running.
+   */
+  retry(request: RetryRequest): Promise<RetryResult>;
   /** Re-reads GitHub for every unfinished run and moves each as far as it can go. */
   tick(): Promise<WorkflowRun[]>;
   /** After a restart: continues every unfinished run from its last recorded step. */
@@ -271,14 +284,10 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     return (await runs.all()).filter((run) => !isTerminal(run) && filter(run));
   }
 
-  /** Joins the active run `existing` finds, or makes one; checked and created under one lock per `key`. */
-  async function startOrJoin(
-    key: string,
-    existing: (run: WorkflowRun) => boolean,
-    make: () => Promise<WorkflowRun>,
-  ): Promise<WorkflowRun> {
-    const run = await startLock.run(key.toLowerCase(), async () => {
-      const [running] = await active(existing);
+  /** Joins the active run of slot `key` (slotKey), or makes one; checked and created under one lock per key. */
+  async function startOrJoin(key: string, make: () => Promise<WorkflowRun>): Promise<WorkflowRun> {
+    const run = await startLock.run(key, async () => {
+      const [running] = await active((candidate) => slotKey(candidate) === key);
       if (running === undefined) return make();
       runLogger(running).info(
         { event: 'workflow.joined' },
@@ -322,31 +331,92 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
     return advanceAll(await active(() => true));
   }
 
+  async function runsOnPr(owner: string, repo: string, pr: number): Promise<WorkflowRun[]> {
+    return (await runs.all()).filter(
+      (run) => sameRepo(run, owner, repo) && (run.pr === pr || run.reverts_pr === pr),
+    );
+  }
+
+  /** Restarts `picked` if it is still the PR's run to retry and its slot is free; under the start lock. */
+  async function restart(
+    request: RetryRequest,
+    picked: WorkflowRun,
+  ): Promise<RetryDecision | RetryResult> {
+    const key = slotKey(picked);
+    return startLock.run(key, async () => {
+      const decision = decideRetry(await runsOnPr(request.owner, request.repo, request.pr));
+      if (decision.type !== 'restart' || decision.run.id !== picked.id) return decision;
+      const [other] = await active((run) => slotKey(run) === key);
+      if (other !== undefined) return { type: 'active', run: other };
+      const refusal = await request.mayRetry?.(decision.run);
+      if (refusal !== undefined) return { type: 'refuse', run: decision.run, reason: refusal };
+      return runLock.run(picked.id, async (): Promise<RetryDecision | RetryResult> => {
+        const run = await runs.get(picked.id);
+        if (run === undefined || !isTerminal(run)) return decideRetry(run ? [run] : []);
+        const revived = reviveRun(run, request.requestedBy, now());
+        await runs.save(revived);
+        const entry = revived.history.at(-1);
+        runLogger(revived).info(
+          { event: 'workflow.retry', step: run.step, from: run.state, by: request.requestedBy },
+          entry?.detail ?? 'retried',
+        );
+        await audit(
+          revived,
+          'workflow.retry',
+          `restarted at ${run.step} after ${run.state}: ${run.reason ?? 'no reason'}`,
+          request.requestedBy,
+        );
+        return {
+          outcome: 'restarted',
+          run: revived,
+          from: { state: run.state, step: run.step, reason: run.reason },
+        };
+      });
+    });
+  }
+
+  async function retry(request: RetryRequest): Promise<RetryResult> {
+    // Decided once to find the slot to lock, then again under that lock (a race may change it).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const first = decideRetry(await runsOnPr(request.owner, request.repo, request.pr));
+      const decided = first.type === 'restart' ? await restart(request, first.run) : first;
+      if ('outcome' in decided) {
+        if (decided.outcome !== 'restarted') return decided;
+        return { ...decided, run: (await advance(decided.run.id)) ?? decided.run };
+      }
+      switch (decided.type) {
+        case 'none':
+          return { outcome: 'none' };
+        case 'refuse':
+          return { outcome: 'refused', run: decided.run, reason: decided.reason };
+        case 'active':
+          // Not restarted, but moved on now: a stuck waiting run re-reads GitHub at once.
+          return { outcome: 'active', run: (await advance(decided.run.id)) ?? decided.run };
+        case 'restart':
+          continue; // another run became the one to retry while we waited for the lock
+      }
+    }
+    return { outcome: 'none' };
+  }
+
   const engine: WorkflowEngine = {
     startSynthetic: (request) =>
-      startOrJoin(
-        `synthetic ${request.owner}/${request.repo}`,
-        (run) => run.kind === 'synthetic' && sameRepo(run, request.owner, request.repo),
-        () =>
-          create({
-            kind: 'synthetic',
-            owner: request.owner,
-            repo: request.repo,
-            installation_id: request.installationId,
-            trigger: request.trigger,
-            requested_by: request.requestedBy,
-            apply: request.apply,
-            traceId: request.traceId,
-          }),
+      startOrJoin(slotKey({ kind: 'synthetic', owner: request.owner, repo: request.repo }), () =>
+        create({
+          kind: 'synthetic',
+          owner: request.owner,
+          repo: request.repo,
+          installation_id: request.installationId,
+          trigger: request.trigger,
+          requested_by: request.requestedBy,
+          apply: request.apply,
+          traceId: request.traceId,
+        }),
       ),
 
     requestMerge: (request) =>
       startOrJoin(
-        `merge ${request.owner}/${request.repo}#${request.pr}`,
-        (run) =>
-          run.kind === 'merge' &&
-          run.pr === request.pr &&
-          sameRepo(run, request.owner, request.repo),
+        slotKey({ kind: 'merge', owner: request.owner, repo: request.repo, pr: request.pr }),
         () =>
           create({
             kind: 'merge',
@@ -363,11 +433,12 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
 
     rollback: (request) =>
       startOrJoin(
-        `rollback ${request.owner}/${request.repo}#${request.pr}`,
-        (run) =>
-          run.kind === 'rollback' &&
-          run.reverts_pr === request.pr &&
-          sameRepo(run, request.owner, request.repo),
+        slotKey({
+          kind: 'rollback',
+          owner: request.owner,
+          repo: request.repo,
+          reverts_pr: request.pr,
+        }),
         () =>
           create({
             kind: 'rollback',
@@ -453,6 +524,8 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
       const pending = await options.approvals.listPending({ repo: `${owner}/${repo}`, pr });
       return statusText(`${owner}/${repo}`, pr, list, pending);
     },
+
+    retry,
 
     tick,
 

@@ -34,10 +34,10 @@ export interface PlannedCall {
   detail: string;
 }
 
-/** One line of a run's history: a step finished, waited, or ended the run. */
+/** One line of a run's history: a step finished, waited, ended the run, or a person retried it. */
 export interface StepRecord {
   step: StepName;
-  status: 'done' | 'waiting' | 'ended' | 'retrying';
+  status: 'done' | 'waiting' | 'ended' | 'retrying' | 'retried';
   at: string;
   detail: string;
 }
