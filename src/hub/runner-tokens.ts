@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConflictError, PreconditionError } from '../../contracts/errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { keepAside, pruneBackups } from '../store/backups.ts';
+import { withFileLock, type LockGuard } from '../store/file-lock.ts';
 
 /** Prefix of every runner token, so a leaked one is recognisable (secret scanners, logs). */
 const RUNNER_TOKEN_PREFIX = 'kor_';
@@ -34,7 +36,10 @@ function sha256Hex(value: string): string {
 }
 
 /**
- * Runner tokens kept hashed in one JSON file (written atomically). sha256 rather than scrypt:
+ * Runner tokens kept hashed in one JSON file. Changes are read-modify-writes under the store's
+ * cross-process lock (`<file>.lock`), so two `ko runner token create` at once never lose one;
+ * each write keeps the previous file as `<file>.bak-<stamp>` (the store's backup retention)
+ * and replaces it atomically. Reads take no lock: a rename is atomic. sha256 rather than scrypt:
  * the tokens are 256 random bits, so there is nothing to brute-force and a slow hash would
  * only hand an attacker a cheap way to burn CPU in the upgrade handler.
  *
@@ -73,28 +78,28 @@ export class RunnerTokenStore {
       );
     }
     const labels = normalizeLabels(input.labels ?? []);
-    const doc = this.#read();
-    if (doc.tokens.some((t) => t.name === name && t.revoked_at === null)) {
-      throw new ConflictError(
-        'RUNNER_TOKEN_NAME_TAKEN',
-        `an active runner token named "${name}" exists`,
-        {
-          hint: `revoke it first (ko runner token revoke <id>) or pick another name`,
-        },
-      );
-    }
-    const token = `${RUNNER_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const record: RunnerTokenRecord = {
-      id: `rt_${randomBytes(6).toString('hex')}`,
-      name,
-      labels,
-      token_sha256: sha256Hex(token),
-      created_at: (input.now ?? new Date()).toISOString(),
-      revoked_at: null,
-    };
-    doc.tokens.push(record);
-    await this.#write(doc);
-    return { record, token };
+    return this.#update((doc) => {
+      if (doc.tokens.some((t) => t.name === name && t.revoked_at === null)) {
+        throw new ConflictError(
+          'RUNNER_TOKEN_NAME_TAKEN',
+          `an active runner token named "${name}" exists`,
+          {
+            hint: `revoke it first (ko runner token revoke <id>) or pick another name`,
+          },
+        );
+      }
+      const token = `${RUNNER_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      const record: RunnerTokenRecord = {
+        id: `rt_${randomBytes(6).toString('hex')}`,
+        name,
+        labels,
+        token_sha256: sha256Hex(token),
+        created_at: (input.now ?? new Date()).toISOString(),
+        revoked_at: null,
+      };
+      doc.tokens.push(record);
+      return { result: { record, token }, changed: true };
+    });
   }
 
   /** All tokens, revoked ones included (the hash is not secret but is left out of CLI output). */
@@ -104,18 +109,17 @@ export class RunnerTokenStore {
 
   /** Revokes by id; revoking twice is a no-op that returns the record. */
   async revoke(id: string, now: Date = new Date()): Promise<RunnerTokenRecord> {
-    const doc = this.#read();
-    const record = doc.tokens.find((t) => t.id === id);
-    if (!record) {
-      throw new PreconditionError('RUNNER_TOKEN_UNKNOWN', `no runner token with id "${id}"`, {
-        hint: 'list tokens with `ko runner token list`',
-      });
-    }
-    if (record.revoked_at === null) {
-      record.revoked_at = now.toISOString();
-      await this.#write(doc);
-    }
-    return { ...record };
+    return this.#update((doc) => {
+      const record = doc.tokens.find((t) => t.id === id);
+      if (!record) {
+        throw new PreconditionError('RUNNER_TOKEN_UNKNOWN', `no runner token with id "${id}"`, {
+          hint: 'list tokens with `ko runner token list`',
+        });
+      }
+      const changed = record.revoked_at === null;
+      if (changed) record.revoked_at = now.toISOString();
+      return { result: { ...record, labels: [...record.labels] }, changed };
+    });
   }
 
   /** The active record a presented token belongs to, or undefined (bad, unknown or revoked). */
@@ -140,18 +144,47 @@ export class RunnerTokenStore {
     const stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     if (this.#cache && stamp === this.#cacheStamp)
       return copy ? structuredClone(this.#cache) : this.#cache;
-    const parsed: unknown = JSON.parse(readFileSync(this.#file, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(this.#file, 'utf8'));
+    } catch (error) {
+      throw corruptTokenFile(this.#file, error);
+    }
     assertTokenFile(parsed, this.#file);
     this.#cache = parsed;
     this.#cacheStamp = stamp;
     return copy ? structuredClone(parsed) : parsed;
   }
 
-  async #write(doc: TokenFile): Promise<void> {
+  /**
+   * A read-modify-write under the lock: `change` sees the file as it is on disk now (never the
+   * cache, which another process may have made stale) and says whether to write it back.
+   */
+  async #update<T>(change: (doc: TokenFile) => { result: T; changed: boolean }): Promise<T> {
     mkdirSync(dirname(this.#file), { recursive: true });
-    // The store's writer: unique temp, fsync, rename (with retry on Windows), fsync the folder.
-    await writeFileAtomic(this.#file, `${JSON.stringify(doc, null, 2)}\n`);
+    return withFileLock(this.#file, async (guard) => {
+      this.#cache = undefined;
+      const doc = this.#read();
+      const { result, changed } = change(doc);
+      if (changed) await this.#write(doc, guard);
+      return result;
+    });
+  }
+
+  async #write(doc: TokenFile, guard: LockGuard): Promise<void> {
+    const now = new Date();
+    try {
+      await keepAside(this.#file, 'bak', now);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    // The store's writer: unique temp, fsync, rename (with retry on Windows), fsync the folder;
+    // it refuses to rename once the lock was taken over by someone else.
+    await writeFileAtomic(this.#file, `${JSON.stringify(doc, null, 2)}\n`, {
+      beforeRename: () => guard.assertHeld(),
+    });
     this.#cache = undefined;
+    await pruneBackups(this.#file, now);
   }
 }
 
@@ -176,9 +209,12 @@ function assertTokenFile(value: unknown, file: string): asserts value is TokenFi
     value !== null &&
     (value as { version?: unknown }).version === 1 &&
     Array.isArray((value as { tokens?: unknown }).tokens);
-  if (!ok) {
-    throw new PreconditionError('RUNNER_TOKEN_FILE_CORRUPT', `${file} is not a runner token file`, {
-      hint: 'restore it from a backup or move it away and create new tokens',
-    });
-  }
+  if (!ok) throw corruptTokenFile(file);
+}
+
+function corruptTokenFile(file: string, cause?: unknown): PreconditionError {
+  return new PreconditionError('RUNNER_TOKEN_FILE_CORRUPT', `${file} is not a runner token file`, {
+    hint: `copy the newest ${file}.bak-<time> over it (every change keeps one), or move it away and create new tokens`,
+    cause,
+  });
 }
