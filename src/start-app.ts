@@ -215,6 +215,7 @@ export async function startApp(
   });
   const retention = startJobRetention(hub, { maxAgeMs: options.jobRetentionMs, logger });
   github.handlers.hub = hub;
+  github.handlers.publicUrl = options.publicUrl ?? `http://${options.host}:${port}`;
   hubRef.handler = createHubHttpHandler(hub);
   redelivery.start();
   // The scheduler's reconcile timer is the workflow tick; crons only for repos that enable them.

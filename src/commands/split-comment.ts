@@ -9,7 +9,8 @@ import { fenceText, parseFenceOpen, closesFence, type Fence } from './markdown-f
  * characters GitHub counts, so a part under our count is under theirs.
  */
 export const GITHUB_COMMENT_LIMIT = 65_536;
-const DEFAULT_MAX_PARTS = 5;
+/** Comments one reply may use when the repo config does not say (its comments.max_parts default). */
+export const DEFAULT_MAX_PARTS = 5;
 const MIN_LIMIT = 200;
 
 export interface SplitOptions {
@@ -82,7 +83,7 @@ function marker(index: number, total: number): string {
 }
 
 function cutNotice(maxParts: number, url: string | undefined): string {
-  const where = url === undefined ? 'The full output was not kept.' : `[Full output](${url})`;
+  const where = url === undefined ? 'The rest is not posted.' : `[Full output](${url})`;
   return `\n> [!WARNING]\n> Output cut: it needs more than ${maxParts} comments. ${where}\n`;
 }
 

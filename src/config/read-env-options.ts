@@ -34,6 +34,8 @@ export interface AppOptions {
   operatorTokens: string[];
   /** Finished jobs older than this (ms) are pruned with their outputs (KO_JOB_RETENTION); null: never. */
   jobRetentionMs: number | null;
+  /** Where people reach this app (KO_PUBLIC_URL), no trailing slash; undefined: the listening address. */
+  publicUrl: string | undefined;
 }
 
 /** Defaults, visible in one place; the descriptions below say what each one means. */
@@ -160,6 +162,13 @@ export const OPTION_DESCRIPTIONS: readonly OptionDescription[] = [
     description:
       'Finished jobs (completed, rejected, lost, cancelled) older than this are deleted with their outputs, at start and hourly; their idempotency keys are forgotten. At least 1h; `off` keeps everything.',
   },
+  {
+    env: 'KO_PUBLIC_URL',
+    type: 'http(s) URL',
+    default: '(none: http://<HOST>:<PORT>)',
+    description:
+      'Where people reach the app (behind a proxy, its outside address). Cut `/ko exec` replies link <KO_PUBLIC_URL>/ko/v1/jobs/<id>/output.',
+  },
 ];
 
 const LOG_LEVELS: readonly LevelWithSilent[] = [
@@ -227,7 +236,22 @@ export function readEnvOptions(
     extraSecrets: splitList(env['KO_SECRETS']),
     operatorTokens: splitList(env['KO_OPERATOR_TOKEN']),
     jobRetentionMs: readJobRetention(env),
+    publicUrl: readPublicUrl(env),
   };
+}
+
+function readPublicUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = nonEmpty(env['KO_PUBLIC_URL'])?.trim();
+  if (raw === undefined) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+    throw invalid(
+      'KO_PUBLIC_URL',
+      `KO_PUBLIC_URL must be an http or https URL without query or fragment, got "${raw}"`,
+      'set it to the address people open the app at, e.g. https://ko.example.com',
+    );
+  }
+  return url.href.replace(/[/]+$/, '');
 }
 
 /**

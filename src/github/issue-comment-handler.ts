@@ -69,7 +69,7 @@ export async function onIssueComment(services: HandlerServices, context: Context
   }
   if (outcome === null) return;
   log.info({ command: outcome.command, ok: outcome.ok, pr }, 'ko command answered');
-  await postReply(octokit, owner, repo, pr, outcome.body, 5);
+  await postReply(octokit, owner, repo, pr, outcome.body, outcome.maxParts);
   await react(outcome.ok ? 'rocket' : 'confused');
 }
 

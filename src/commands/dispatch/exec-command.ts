@@ -13,9 +13,13 @@ function chooseLabel(services: DispatchServices, allowed: readonly string[]): st
   return allowed.find((label) => connected.has(label)) ?? allowed[0];
 }
 
+/** The hub keeps every job's whole output here (docs/runner.md, "Exec API"); stdout by default. */
+function outputUrl(services: DispatchServices, id: string): string {
+  return `${services.publicUrl ?? ''}/ko/v1/jobs/${encodeURIComponent(id)}/output`;
+}
+
 function fetchHint(services: DispatchServices, id: string): string {
-  const base = services.publicUrl ?? '';
-  return `the whole output: \`GET ${base}/ko/v1/jobs/${id}/output?stream=stdout\` (operator token), or \`ko\` on the app host`;
+  return `the whole output: \`GET ${outputUrl(services, id)}\` with the operator token (\`?stream=stderr\` for stderr)`;
 }
 
 /**
@@ -60,6 +64,7 @@ export async function runExec(
         target: guard.approval_binding_sha256,
         summary: `exec \`${command.slice(0, 60).replace(/`/g, "'")}\``,
         expiryMinutes: request.config.approval.expiry_minutes,
+        traceId: request.traceId,
       });
       for (const event of audit) {
         await request.audit({
@@ -120,7 +125,12 @@ async function postWhenDone(
     finished && TERMINAL_STATES.has(finished.state)
       ? await formatJobResult(hub, finished, fetchHint(services, job.id))
       : `KO job \`${job.id}\` is still ${finished?.state ?? 'unknown'} after ${Math.round(waitMs / 1000)} s; ${fetchHint(services, job.id)}.`;
-  for (const part of splitComment(body, { maxParts: request.config.comments.max_parts })) {
+  const parts = splitComment(body, {
+    maxParts: request.config.comments.max_parts,
+    // A relative link would point into github.com; without a public URL the hint above says it.
+    ...(services.publicUrl === undefined ? {} : { fullOutputUrl: outputUrl(services, job.id) }),
+  });
+  for (const part of parts) {
     await request.octokit.rest.issues.createComment({
       owner: request.owner,
       repo: request.repo,

@@ -6,6 +6,7 @@ import { renderHelp } from '../help-text.ts';
 import { parseCommand, type KoCommand } from '../parse-command.ts';
 import type { PermissionResponse } from '../permission.ts';
 import { resolveMode } from '../resolve-mode.ts';
+import { DEFAULT_MAX_PARTS } from '../split-comment.ts';
 import { decideApproval } from './approval-commands.ts';
 import type {
   AuditSink,
@@ -37,8 +38,11 @@ export interface KoComment {
   audit: AuditSink;
 }
 
-/** `null`: the comment is not for KO (or from an ignored bot): no reaction, no reply. */
-export type KoCommentOutcome = (DispatchReply & { command: string }) | null;
+/**
+ * `null`: the comment is not for KO (or from an ignored bot): no reaction, no reply. `maxParts`:
+ * the most comments the reply may be split into (the repo config's `comments.max_parts`).
+ */
+export type KoCommentOutcome = (DispatchReply & { command: string; maxParts: number }) | null;
 
 /** Commands that still answer when the repo config is broken (they change nothing). */
 const WITHOUT_CONFIG = new Set(['help', 'status']);
@@ -75,16 +79,22 @@ export async function handleKoComment(
       mode: 'dry-run',
     });
     if (who.decision === 'ignore') return null;
-    return { ok: false, command: parsed.text, body: withNote(formatCommandError(parsed.error)) };
+    return {
+      ok: false,
+      command: parsed.text,
+      body: withNote(formatCommandError(parsed.error)),
+      maxParts: DEFAULT_MAX_PARTS,
+    };
   }
   const command = parsed.command;
   const read = await readRepoConfig(comment.octokit, comment.owner, comment.repo);
   let configProblem: string | undefined;
   if (!read.ok) configProblem = formatRepoConfigIssues(read.issues, { ref: read.ref });
   if (configProblem !== undefined && !WITHOUT_CONFIG.has(command.name)) {
-    return { ok: false, command: parsed.text, body: configProblem };
+    return { ok: false, command: parsed.text, body: configProblem, maxParts: DEFAULT_MAX_PARTS };
   }
   const config = read.ok ? read.config : loadRepoConfig(null);
+  const maxParts = config.comments.max_parts;
   const requested = 'mode' in command ? command.mode : undefined;
   const resolved =
     command.name === 'plan'
@@ -112,7 +122,12 @@ export async function handleKoComment(
       target,
       outcome: `refused: ${decision.reason}`,
     });
-    return { ok: false, command: parsed.text, body: withNote(`Refused: ${decision.reason}.`) };
+    return {
+      ok: false,
+      command: parsed.text,
+      body: withNote(`Refused: ${decision.reason}.`),
+      maxParts,
+    };
   }
   const request: DispatchRequest = {
     octokit: comment.octokit,
@@ -130,7 +145,7 @@ export async function handleKoComment(
   };
   const reply = await dispatch(services, request, command, guard);
   const body = configProblem === undefined ? reply.body : `${reply.body}\n\n${configProblem}`;
-  return { ok: reply.ok, command: parsed.text, body: withNote(body) };
+  return { ok: reply.ok, command: parsed.text, body: withNote(body), maxParts };
 }
 
 function dispatch(

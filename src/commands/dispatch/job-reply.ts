@@ -21,6 +21,9 @@ function fenceFor(text: string): string {
 
 /**
  * The comment for a finished job: state, exit code, and its stdout and stderr in code blocks.
+ * Output over 200 KB is cut; `fetchHint` then says where the whole output is, right under the
+ * status line (so it survives when the comment is split and the later parts are dropped) and
+ * again at the end.
  *
  * @example const body = await formatJobResult(hub, job, 'see GET /ko/v1/jobs/<id>/output');
  */
@@ -35,13 +38,21 @@ export async function formatJobResult(hub: Hub, job: Job, fetchHint: string): Pr
   } else if (job.reason) {
     lines.push(`${job.reason.code}: ${job.reason.message}`);
   }
+  const bytes = (stream: 'stdout' | 'stderr'): number => result?.streams[stream].bytes ?? 0;
+  const cut = bytes('stdout') > MAX_INLINE_BYTES || bytes('stderr') > MAX_INLINE_BYTES;
+  if (cut) {
+    const sizes = `${bytes('stdout')} bytes of stdout, ${bytes('stderr')} of stderr`;
+    lines.push(
+      '',
+      `Long output (${sizes}): below are the first ${MAX_INLINE_BYTES} bytes of each; ${fetchHint}.`,
+    );
+  }
   for (const stream of ['stdout', 'stderr'] as const) {
     const text = await readStream(hub, job, stream);
     if (text === '') continue;
     const fence = fenceFor(text);
     lines.push('', `**${stream}**`, '', `${fence}text`, text.replace(/\n$/, ''), fence);
   }
-  const total = (result?.streams.stdout.bytes ?? 0) + (result?.streams.stderr.bytes ?? 0);
-  if (total > MAX_INLINE_BYTES) lines.push('', `Output was cut; ${fetchHint}.`);
+  if (cut) lines.push('', `Output was cut; ${fetchHint}.`);
   return lines.join('\n');
 }

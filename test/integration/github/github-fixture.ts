@@ -27,7 +27,7 @@ export interface Stack {
  */
 export async function startStack(
   deps: StartAppDependencies = {},
-  setup: { koYml?: string; ci?: boolean } = {},
+  setup: { koYml?: string; ci?: boolean; env?: Record<string, string> } = {},
 ): Promise<Stack> {
   const sandbox = await startGitHubSandbox({ appId: 42, webhookSecret: SECRET });
   const dir = mkdtempSync(join(tmpdir(), 'ko-github-'));
@@ -42,6 +42,7 @@ export async function startStack(
       GHE_HOST: `127.0.0.1:${sandbox.port}`,
       GHE_PROTOCOL: 'http',
       KO_DATA_DIR: join(dir, 'data'),
+      ...setup.env,
     },
     dir,
   );

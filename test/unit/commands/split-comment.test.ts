@@ -119,7 +119,7 @@ describe('splitComment: examples', () => {
   it('says when there is no full output to link', () => {
     const parts = splitComment('line\n'.repeat(1000), { limit: 300, maxParts: 1 });
     expect(parts).toHaveLength(1);
-    expect(parts[0]!.text).toContain('The full output was not kept.');
+    expect(parts[0]!.text).toContain('The rest is not posted.');
   });
 
   it('uses all of the last part when the rest fits without the notice', () => {
