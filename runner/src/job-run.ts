@@ -26,6 +26,8 @@ interface JobRunOptions {
   flushIntervalMs: number;
   /** First delay of the start retries (TRANSIENT failures only). */
   startRetryBaseMs: number;
+  /** Grace before the kill on timeout and on a cancel that names none (the executor's graceMs). */
+  graceMs?: number;
   execute: ExecutePort;
   transformText?: TextTransformFactory;
   signal: AbortSignal;
@@ -115,6 +117,7 @@ export async function runJob(options: JobRunOptions): Promise<ExecResultBody> {
             dataDir: options.dataDir,
             timeoutMs: request.timeout_ms,
             signal: options.signal,
+            ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
             outputCapBytes: request.output_cap_bytes,
             onOutput: (stream, data) => chunkers[stream].write(data),
             ...(options.transformText ? { transformText: options.transformText } : {}),

@@ -10,6 +10,7 @@ import type {
   ExecResultBody,
   HelloBody,
 } from '../../contracts/ko-v1/generated/ko-v1.ts';
+import { JobCancel } from './executor/job-cancel.ts';
 import { HubConnection } from './hub-connection.ts';
 import { runJob } from './job-run.ts';
 import { lostJobResult } from './recover-spool.ts';
@@ -144,7 +145,7 @@ export class RunnerDaemon {
     this.drain();
     for (const [jobId, job] of this.#running) {
       this.#log.warn({ job_id: jobId }, 'cancelling job');
-      job.abort.abort(new Error(reason));
+      job.abort.abort(new JobCancel(reason, this.#o.cancelGraceMs));
     }
   }
 
@@ -217,7 +218,7 @@ export class RunnerDaemon {
             { job_id: frame.body.job_id, reason: frame.body.reason },
             'cancel requested by hub',
           );
-          job.abort.abort(new Error(frame.body.reason));
+          job.abort.abort(new JobCancel(frame.body.reason, frame.body.grace_ms));
         }
         return;
       }
@@ -374,6 +375,7 @@ export class RunnerDaemon {
         chunkSizeBytes: this.connection.welcome?.chunk_size_bytes ?? 200_000,
         flushIntervalMs: this.#o.flushIntervalMs ?? 100,
         startRetryBaseMs: this.#o.startRetryBaseMs ?? 1_000,
+        ...(this.#o.cancelGraceMs !== undefined ? { graceMs: this.#o.cancelGraceMs } : {}),
         execute: this.#o.execute,
         ...(this.#o.transformText ? { transformText: this.#o.transformText } : {}),
         signal: abort.signal,

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { TransientError } from '../../../contracts/errors.ts';
 import { assertCwdInsideRoot } from './assert-cwd-inside-root.ts';
+import { cancelGraceOf } from './job-cancel.ts';
 import { buildJobEnv } from './job-env.ts';
 import { createOutputChannel, type OutputChannel } from './output-channel.ts';
 import { pwshArgs } from './pwsh-args.ts';
@@ -120,9 +121,15 @@ export async function executeJob(request: ExecRequest, options: ExecOptions): Pr
   const stop = (reason: StopReason): void => {
     if (stopReason || exited) return;
     stopReason = reason;
-    log?.warn({ reason, graceMs }, 'stopping job');
+    // A cancel may name its own grace (exec.cancel's grace_ms); a timeout uses the job's.
+    const grace =
+      (reason === 'cancelled' ? cancelGraceOf(options.signal?.reason) : undefined) ?? graceMs;
+    log?.warn({ reason, graceMs: grace }, 'stopping job');
     signalSafely(pid, 'graceful');
-    graceTimer = setTimeout(() => signalSafely(pid, 'force'), graceMs);
+    graceTimer = setTimeout(() => {
+      log?.warn({ reason, graceMs: grace }, 'grace period over; killing the job');
+      signalSafely(pid, 'force');
+    }, grace);
   };
   const timeoutTimer = options.timeoutMs
     ? setTimeout(() => stop('timed_out'), options.timeoutMs)

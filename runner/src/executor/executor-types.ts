@@ -56,9 +56,9 @@ export interface ExecOptions {
   dataDir: string;
   /** Wall-clock limit in ms; 0 or absent means none. */
   timeoutMs?: number;
-  /** Cancels the job (status `cancelled`). */
+  /** Cancels the job (status `cancelled`); a JobCancel reason may carry its own grace period. */
   signal?: AbortSignal;
-  /** Between the graceful signal and SIGKILL. Default 5,000 ms. */
+  /** Between the graceful signal and SIGKILL (timeout, and cancels that name none). Default 5,000 ms. */
   graceMs?: number;
   /** How long to wait for pipes after the engine exits (grandchildren may hold them). Default 2,000 ms. */
   pipeWaitMs?: number;
