@@ -8,6 +8,7 @@ import { registerGuardCommand } from './commands/guard.ts';
 import { registerStoreCommands } from './commands/store.ts';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerTraceCommand } from './commands/trace.ts';
+import { registerJobsCommands } from './commands/jobs.ts';
 
 /** Builds the `ko` program. Each command module adds itself; main only wires. */
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerStoreCommands(program);
   registerAuditCommands(program);
   registerTraceCommand(program);
+  registerJobsCommands(program);
   return program;
 }
 
