@@ -1,7 +1,6 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import type { Logger } from 'pino';
-import type { DeliveryLedger } from './github/delivery-ledger.ts';
-import type { HandlerServices } from './github/handler-services.ts';
+import type { DeliveryIntake } from './github/delivery-intake.ts';
 import { registerHandlers } from './github/register-handlers.ts';
 import type { HubHttpHandler } from './hub/http-handler.ts';
 import { createHealthHandler } from './telemetry/health/health-handler.ts';
@@ -15,8 +14,8 @@ export interface KoAppDependencies {
   startedAt: number;
   /** The webhook handlers' services; without them only the HTTP routes are served. */
   github?: {
-    services: HandlerServices;
-    ledger: DeliveryLedger | undefined;
+    /** Records and queues each verified delivery; the handlers run from the queue. */
+    intake: DeliveryIntake;
     /** The exec API (/ko/v1/jobs), once the hub is attached to the HTTP server. */
     hubHandler: () => HubHttpHandler | undefined;
     /** Hands the Probot instance back (app-level auth for the redelivery poller). */
@@ -36,7 +35,7 @@ export function createKoApp(deps: KoAppDependencies): ApplicationFunction {
     const github = deps.github;
     if (!github) return;
     addHandler((req, res) => github.hubHandler()?.(req, res) ?? false);
-    registerHandlers(app, github.services, github.ledger);
+    registerHandlers(app, github.intake);
     github.onLoad?.(app);
   };
 }

@@ -15,6 +15,8 @@ import { createLogger } from './telemetry/logger.ts';
 import type { KoOctokit } from './commands/dispatch/dispatch-types.ts';
 import type { OctokitFor, WorkflowPort } from './commands/dispatch/workflow-port.ts';
 import { openGitHubServices, type GitHubServices } from './github/open-github-services.ts';
+import type { InProcessDeliveryQueue } from './github/in-process-delivery-queue.ts';
+import { openDeliveries } from './github/open-deliveries.ts';
 import { RedeliveryPoller } from './github/redelivery-poller.ts';
 import { KoOctokitClass } from './github/throttled-octokit.ts';
 import { attachHub, type Hub } from './hub/hub.ts';
@@ -41,7 +43,15 @@ export interface StartedApp {
   workflow?: WorkflowPort;
   /** The failed-delivery redelivery poller (app mode only). */
   redelivery?: RedeliveryPoller;
-  /** Stops accepting, lets open requests finish (up to `graceMs`), then closes the rest. */
+  /**
+   * The queue between a webhook's answer and its handlers (app mode only): `settled(id)` and
+   * `idle()` wait for handlers; see ADR 0006.
+   */
+  deliveries?: InProcessDeliveryQueue;
+  /**
+   * Waits (up to `graceMs`) for running handlers and stops starting queued ones (they run at
+   * the next start), then stops accepting and lets open requests finish, then closes the rest.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -60,6 +70,10 @@ export interface StartAppDependencies {
   Octokit?: typeof KoOctokitClass;
   /** Workflow reconcile tick interval. Default: the engine's (60 s). */
   tickIntervalMs?: number;
+  /** Webhook handlers running at once. Default 4. */
+  deliveryConcurrency?: number;
+  /** Retries of TRANSIENT handler failures. Default 3 from 500 ms (delivery-worker.ts). */
+  deliveryRetry?: { retries: number; baseMs: number };
 }
 
 /** What the app hands the workflow engine. */
@@ -145,14 +159,24 @@ export async function startApp(
       ? createWorkflowEngine(workflowDeps)
       : deps.createWorkflow(workflowDeps);
   github.handlers.workflow = workflow;
+  const deliveries = openDeliveries({
+    ledger: github.ledger,
+    services: github.handlers,
+    octokitFor: async (installationId) =>
+      installationId === undefined
+        ? ((await loaded().auth()) as unknown as KoOctokit)
+        : octokitFor(installationId),
+    logger,
+    ...(deps.deliveryConcurrency === undefined ? {} : { concurrency: deps.deliveryConcurrency }),
+    ...(deps.deliveryRetry === undefined ? {} : { retry: deps.deliveryRetry }),
+  });
   const app = createKoApp({
     logger,
     readiness,
     version,
     startedAt,
     github: {
-      services: github.handlers,
-      ledger: github.ledger,
+      intake: deliveries.intake,
       hubHandler: () => hubRef.handler,
       onLoad: (probot) => {
         probotApp = probot;
@@ -193,6 +217,8 @@ export async function startApp(
     }),
   });
   await server.load(app);
+  // Before listening: what an earlier process recorded queues ahead of anything new.
+  await deliveries.recover();
   const httpServer = await server.start().catch(async (error: unknown) => {
     await github.close();
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
@@ -218,6 +244,7 @@ export async function startApp(
   github.handlers.publicUrl = options.publicUrl ?? `http://${options.host}:${port}`;
   hubRef.handler = createHubHttpHandler(hub);
   redelivery.start();
+  deliveries.queue.resume();
   // The scheduler's reconcile timer is the workflow tick; crons only for repos that enable them.
   const appOctokit = async () => (await loaded().auth()) as unknown as KoOctokit;
   let stopping = false;
@@ -246,12 +273,16 @@ export async function startApp(
     github,
     redelivery,
     workflow,
+    deliveries: deliveries.queue,
     async stop(graceMs = 10_000) {
-      const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+      let timer: NodeJS.Timeout | undefined;
       try {
         stopping = true;
         await workflow.stopScheduler();
         await redelivery.stop();
+        // Deliveries arriving meanwhile are still recorded and answered; they run next start.
+        await deliveries.queue.stop(graceMs);
+        timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
         await retention.stop();
         await hub.close();
         await server.stop();

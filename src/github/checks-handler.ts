@@ -1,10 +1,8 @@
-import type { Context } from 'probot';
 import { parseGateAction } from '../approvals/gate-check-run.ts';
 import { authorize } from '../commands/authorize.ts';
 import { decideApproval } from '../commands/dispatch/approval-commands.ts';
-import type { KoOctokit } from '../commands/dispatch/dispatch-types.ts';
 import type { PermissionResponse } from '../commands/permission.ts';
-import { auditSink, type HandlerServices } from './handler-services.ts';
+import { auditSink, type HandlerServices, type DeliveryContext } from './handler-services.ts';
 import { readArray, readNumber, readRepo, readString } from './read-payload.ts';
 
 /**
@@ -14,7 +12,7 @@ import { readArray, readNumber, readRepo, readString } from './read-payload.ts';
  */
 export async function onChecksCompleted(
   services: HandlerServices,
-  context: Context,
+  context: DeliveryContext,
 ): Promise<void> {
   const payload: unknown = context.payload;
   if (readString(payload, 'action') !== 'completed') return;
@@ -31,7 +29,10 @@ export async function onChecksCompleted(
  *
  * @example app.on('check_run.requested_action', (c) => onGateButton(services, c));
  */
-export async function onGateButton(services: HandlerServices, context: Context): Promise<void> {
+export async function onGateButton(
+  services: HandlerServices,
+  context: DeliveryContext,
+): Promise<void> {
   const payload: unknown = context.payload;
   const parsed = parseGateAction(readString(payload, 'requested_action.identifier') ?? '');
   const where = readRepo(payload);
@@ -44,7 +45,7 @@ export async function onGateButton(services: HandlerServices, context: Context):
   );
   const prNumber = pr ?? item?.pr;
   if (prNumber === undefined) return;
-  const octokit = context.octokit as unknown as KoOctokit;
+  const octokit = context.octokit;
   const audit = auditSink(services, context.id);
   const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
     owner,

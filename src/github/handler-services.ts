@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AuditSink, DispatchServices } from '../commands/dispatch/dispatch-types.ts';
+import type {
+  AuditSink,
+  DispatchServices,
+  KoOctokit,
+} from '../commands/dispatch/dispatch-types.ts';
 import type { AuditLog } from '../store/audit/audit-log.ts';
 
 /** What the webhook handlers share. */
@@ -8,6 +12,20 @@ export interface HandlerServices extends DispatchServices {
   /** Undefined only in tests that run without a data dir. */
   auditLog: AuditLog | undefined;
   logger: Logger;
+}
+
+/**
+ * What a handler gets for one delivery: the parts of Probot's Context KO reads, so the queue's
+ * worker (in this process or, later, on Lambda) can build it from the ledger alone.
+ */
+export interface DeliveryContext {
+  /** X-GitHub-Delivery. */
+  id: string;
+  /** X-GitHub-Event. */
+  name: string;
+  payload: unknown;
+  /** Authenticated as the payload's installation (as the app when it has none). */
+  octokit: KoOctokit;
 }
 
 /**
@@ -28,6 +46,10 @@ export function traceIdOf(deliveryId: string): string {
 export function auditSink(services: HandlerServices, deliveryId: string): AuditSink {
   const trace_id = traceIdOf(deliveryId);
   return async (input) => {
-    await services.auditLog?.append({ ...input, trace_id, corr_id: deliveryId });
+    await services.auditLog?.append({
+      ...input,
+      trace_id: input.trace_id ?? trace_id,
+      corr_id: deliveryId,
+    });
   };
 }

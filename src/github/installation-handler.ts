@@ -1,5 +1,4 @@
-import type { Context } from 'probot';
-import { auditSink, type HandlerServices } from './handler-services.ts';
+import { auditSink, type HandlerServices, type DeliveryContext } from './handler-services.ts';
 import { readArray, readNumber, readString } from './read-payload.ts';
 
 /**
@@ -7,7 +6,10 @@ import { readArray, readNumber, readString } from './read-payload.ts';
  *
  * @example app.on('installation', (context) => onInstallation(services, context));
  */
-export async function onInstallation(services: HandlerServices, context: Context): Promise<void> {
+export async function onInstallation(
+  services: HandlerServices,
+  context: DeliveryContext,
+): Promise<void> {
   const payload: unknown = context.payload;
   const action = readString(payload, 'action') ?? 'unknown';
   const account = readString(payload, 'installation.account.login') ?? 'unknown';

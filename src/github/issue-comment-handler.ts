@@ -1,10 +1,14 @@
-import type { Context } from 'probot';
 import { isBot } from '../commands/authorize.ts';
 import { handleKoComment } from '../commands/dispatch/handle-ko-comment.ts';
 import type { KoOctokit } from '../commands/dispatch/dispatch-types.ts';
 import { parseCommand } from '../commands/parse-command.ts';
 import { splitComment } from '../commands/split-comment.ts';
-import { auditSink, traceIdOf, type HandlerServices } from './handler-services.ts';
+import {
+  auditSink,
+  traceIdOf,
+  type HandlerServices,
+  type DeliveryContext,
+} from './handler-services.ts';
 import { readArray, readNumber, readRepo, readString } from './read-payload.ts';
 
 type Reaction = 'eyes' | 'rocket' | 'confused';
@@ -15,7 +19,10 @@ type Reaction = 'eyes' | 'rocket' | 'confused';
  *
  * @example app.on('issue_comment', (context) => onIssueComment(services, context));
  */
-export async function onIssueComment(services: HandlerServices, context: Context): Promise<void> {
+export async function onIssueComment(
+  services: HandlerServices,
+  context: DeliveryContext,
+): Promise<void> {
   const payload: unknown = context.payload;
   if (readString(payload, 'action') !== 'created') return;
   if (readString(payload, 'issue.pull_request.url') === undefined) return;
@@ -26,7 +33,7 @@ export async function onIssueComment(services: HandlerServices, context: Context
   const login = readString(payload, 'comment.user.login');
   if (!where || pr === undefined || commentId === undefined || login === undefined) return;
   if (parseCommand(body) === null) return;
-  const octokit = context.octokit as unknown as KoOctokit;
+  const octokit = context.octokit;
   const { owner, repo } = where;
   const commenter = { login, type: readString(payload, 'comment.user.type') ?? null };
   const react = (content: Reaction) =>

@@ -1,11 +1,9 @@
-import type { Context } from 'probot';
 import { authorize } from '../commands/authorize.ts';
-import type { KoOctokit } from '../commands/dispatch/dispatch-types.ts';
 import { readRepoConfig } from '../commands/dispatch/read-repo-config.ts';
 import type { PermissionResponse } from '../commands/permission.ts';
 import { resolveMode } from '../commands/resolve-mode.ts';
 import { formatRepoConfigIssues } from '../config/repo-config/format-config-issues.ts';
-import { auditSink, type HandlerServices } from './handler-services.ts';
+import { auditSink, type HandlerServices, type DeliveryContext } from './handler-services.ts';
 import { runListeners, type Listener } from './run-listeners.ts';
 import { readArray, readNumber, readRepo, readString } from './read-payload.ts';
 
@@ -22,7 +20,10 @@ function labelsOf(payload: unknown): string[] {
  *
  * @example app.on('pull_request', (context) => onPullRequest(services, context));
  */
-export async function onPullRequest(services: HandlerServices, context: Context): Promise<void> {
+export async function onPullRequest(
+  services: HandlerServices,
+  context: DeliveryContext,
+): Promise<void> {
   const payload: unknown = context.payload;
   const action = readString(payload, 'action');
   const where = readRepo(payload);
@@ -47,7 +48,13 @@ export async function onPullRequest(services: HandlerServices, context: Context)
           sender,
         );
         for (const e of events)
-          await audit({ actor: e.actor, action: e.action, target: e.target, outcome: e.outcome });
+          await audit({
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            outcome: e.outcome,
+            trace_id: e.trace_id,
+          });
       },
     });
     if (services.workflow) {
@@ -60,7 +67,7 @@ export async function onPullRequest(services: HandlerServices, context: Context)
   } else if (action === 'labeled' || action === 'unlabeled') {
     const label = readString(payload, 'label.name');
     if (label === undefined) return;
-    const octokit = context.octokit as unknown as KoOctokit;
+    const octokit = context.octokit;
     const read = await readRepoConfig(octokit, owner, repo).catch((error: unknown) => {
       // A label KO cannot judge (config unreadable) must not fail the delivery of every label.
       log.warn({ err: error, label }, 'label ignored: repo config unreadable');

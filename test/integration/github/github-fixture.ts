@@ -66,6 +66,7 @@ export async function startStack(
     .as('alice')
     .openPullRequest(REPO, { head: 'feature', title: 'Feature', files: { 'f.txt': 'f\n' } });
   await sandbox.idle();
+  await app.deliveries?.idle();
   return {
     sandbox,
     app,
@@ -77,6 +78,21 @@ export async function startStack(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until the stand-in has sent every webhook and KO has handled every delivery, repeating
+ * while handlers cause new webhooks (KO answers first and handles afterwards, so an answered
+ * webhook says nothing about its effects).
+ */
+export async function settled(stack: Stack): Promise<void> {
+  for (;;) {
+    await stack.sandbox.idle();
+    const before = stack.sandbox.deliveries().length;
+    await stack.app.deliveries?.idle();
+    await stack.sandbox.idle();
+    if (stack.sandbox.deliveries().length === before) return;
+  }
 }
 
 /** Polls until `probe` gives a value (a real process answers in its own time). */

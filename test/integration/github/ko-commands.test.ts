@@ -4,6 +4,7 @@ import {
   REPO,
   repliesAfter,
   reactionsOf,
+  settled,
   startStack,
   until,
   type Stack,
@@ -54,14 +55,15 @@ describe('/ko commands on a pull request', () => {
 
   it('does nothing for an edited comment', async () => {
     const id = stack.sandbox.as('bob').comment(REPO, 1, 'just a note');
-    await stack.sandbox.idle();
+    await settled(stack);
     const before = repliesAfter(stack, id).length;
     stack.sandbox.as('bob').editComment(REPO, id, '/ko help');
-    await stack.sandbox.idle();
-    await stack.sandbox.waitForDelivery(
+    const edited = await stack.sandbox.waitForDelivery(
       (d) => d.event === 'issue_comment' && d.action === 'edited',
     );
-    await stack.sandbox.idle();
+    // Handled (not merely answered), and it did nothing.
+    expect(await stack.app.deliveries!.settled(edited.guid)).toMatchObject({ state: 'done' });
+    await settled(stack);
     expect(repliesAfter(stack, id)).toHaveLength(before);
     expect(reactionsOf(stack, id)).toEqual([]);
     expect(stack.sandbox.deliveries().at(-1)?.statusCode).toBe(200);
@@ -72,7 +74,7 @@ describe('/ko commands on a pull request', () => {
       branch: 'main',
       files: { '.github/ko.yml': 'mode: yolo\n' },
     });
-    await stack.sandbox.idle();
+    await settled(stack);
     const { replies } = await ask('alice', '/ko plan');
     expect(replies[0]).toContain('KO cannot use `.github/ko.yml` on `main`');
     expect(replies[0]).toContain('`mode`');
@@ -80,14 +82,14 @@ describe('/ko commands on a pull request', () => {
       branch: 'main',
       files: { '.github/ko.yml': 'exec:\n  allowed_runner_labels: [ps7]\n' },
     });
-    await stack.sandbox.idle();
+    await settled(stack);
   });
 
   it('a PR cannot loosen its own rules: config is read from the default branch', async () => {
     stack.sandbox
       .as('alice')
       .pushCommit(REPO, { branch: 'feature', files: { '.github/ko.yml': 'mode: yolo\n' } });
-    await stack.sandbox.idle();
+    await settled(stack);
     const { replies } = await ask('alice', '/ko plan');
     expect(replies[0]).toContain('### KO plan for #1');
   });
@@ -105,7 +107,7 @@ describe('/ko commands on a pull request', () => {
 
   it('the ko:dry-run label forces dry-run whatever the comment asks', async () => {
     stack.sandbox.as('alice').addLabel(REPO, 1, 'ko:dry-run');
-    await stack.sandbox.idle();
+    await settled(stack);
     const { replies } = await ask('alice', '/ko merge --apply');
     expect(replies[0]).toContain('dry-run: the PR has the dry-run label (`--apply` was ignored)');
     expect(stack.sandbox.getPullRequest(REPO, 1).merged).toBe(false);

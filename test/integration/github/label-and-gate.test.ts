@@ -1,7 +1,7 @@
 // The ko:merge label path and the ko/gate Proceed/Abort buttons, through the real workflow engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRunState } from '../../../src/sandbox/state.ts';
-import { REPO, botComments, startStack, until, type Stack } from './github-fixture.ts';
+import { REPO, botComments, settled, startStack, until, type Stack } from './github-fixture.ts';
 
 let stack: Stack;
 const CONFIG = 'mode: apply\napproval:\n  required: true\nchecks:\n  required: [build]\n';
@@ -53,7 +53,7 @@ describe('ko:merge label and gate buttons', () => {
     stack.sandbox
       .as('alice')
       .openPullRequest(REPO, { head: 'second', title: 'Second', files: { 's.txt': 's\n' } });
-    await stack.sandbox.idle();
+    await settled(stack);
     stack.sandbox.as('alice').addLabel(REPO, 2, 'ko:merge');
     const gate = await until(() => gateWithButtons(2), 45_000);
     const abort = gate.actions.find((a) => a.identifier.startsWith('abort:'))?.identifier ?? '';
