@@ -4,6 +4,7 @@ import { newApprovalId, type RandomIndex } from './approval-id.ts';
 import type { ApprovalRepository } from './approval-repository.ts';
 import { validateApprovalRequest, type ApprovalRequest } from './validate-approval-request.ts';
 import { applyApprovalEvent, auditFor, isDue, type ApprovalEvent } from './approval-transitions.ts';
+import { logApprovalEvent } from './approval-log-line.ts';
 import type { ApprovalItem, ApprovalKind, AuditEvent } from './approval-types.ts';
 
 export type { ApprovalRequest } from './validate-approval-request.ts';
@@ -72,13 +73,15 @@ export class ApprovalQueue {
     return saved;
   }
 
+  /** One log line per request and decision, under the asker's trace (see approval-log-line.ts). */
+  #log(item: ApprovalItem, audit: AuditEvent): void {
+    if (this.#logger) logApprovalEvent(this.#logger, item, audit);
+  }
+
   async #apply(item: ApprovalItem, event: ApprovalEvent): Promise<QueueResult> {
     const { item: next, audit } = applyApprovalEvent(item, event);
     const saved = await this.#store(next, item);
-    this.#logger?.info(
-      { approval: saved.id, state: saved.state, actor: audit.actor },
-      audit.action,
-    );
+    this.#log(saved, audit);
     return { item: saved, audit: [audit] };
   }
 
@@ -131,10 +134,13 @@ export class ApprovalQueue {
           decided_at: null,
           reason: null,
           version: 0,
+          ...(input.traceId === undefined ? {} : { trace_id: input.traceId }),
         },
         null,
       );
-      audit.push(auditFor(created, 'approval.request', input.requester, 'done', now));
+      const requested = auditFor(created, 'approval.request', input.requester, 'done', now);
+      this.#log(created, requested);
+      audit.push(requested);
       return { item: created, audit };
     });
   }
@@ -161,28 +167,44 @@ export class ApprovalQueue {
           hint: '`/ko status` lists the pending approvals of a PR',
         });
       }
-      if (item.state === 'pending' && isDue(item, event.at)) {
-        // Record the expiry, then refuse: an answer after the deadline does not count.
-        const expired = await this.#apply(item, { type: 'expire', at: event.at });
-        const refused = auditFor(
-          item,
-          `approval.${event.type}`,
-          event.actor,
-          'refused',
-          event.at,
-          `approval ${id} expired at ${item.expires_at}`,
-        );
-        throw new ConflictError(
-          'APPROVAL_EXPIRED',
-          `Cannot ${event.type}: approval ${item.id} expired at ${item.expires_at}`,
-          {
-            hint: 'ask for a new approval',
-            details: { audit: [...expired.audit, refused] },
-          },
-        );
+      try {
+        return await this.#decideItem(item, id, event);
+      } catch (error) {
+        for (const refused of auditEventsOf(error)) {
+          if (refused.outcome === 'refused') this.#log(item, refused);
+        }
+        throw error;
       }
-      return this.#apply(item, event);
     });
+  }
+
+  /** Expired: records the expiry and refuses; otherwise applies the decision (or refuses it). */
+  async #decideItem(
+    item: ApprovalItem,
+    id: string,
+    event: ApprovalEvent & { type: 'proceed' | 'abort' },
+  ): Promise<QueueResult> {
+    if (item.state === 'pending' && isDue(item, event.at)) {
+      // Record the expiry, then refuse: an answer after the deadline does not count.
+      const expired = await this.#apply(item, { type: 'expire', at: event.at });
+      const refused = auditFor(
+        item,
+        `approval.${event.type}`,
+        event.actor,
+        'refused',
+        event.at,
+        `approval ${id} expired at ${item.expires_at}`,
+      );
+      throw new ConflictError(
+        'APPROVAL_EXPIRED',
+        `Cannot ${event.type}: approval ${item.id} expired at ${item.expires_at}`,
+        {
+          hint: 'ask for a new approval',
+          details: { audit: [...expired.audit, refused] },
+        },
+      );
+    }
+    return this.#apply(item, event);
   }
 
   /**

@@ -54,6 +54,7 @@ export function auditFor(
     ...(reason === undefined ? {} : { reason }),
     at: at.toISOString(),
     approval: { id: item.id, kind: item.kind, repo: item.repo, pr: item.pr, target: item.target },
+    ...(item.trace_id === undefined ? {} : { trace_id: item.trace_id }),
   };
 }
 

@@ -30,6 +30,12 @@ export interface ApprovalItem {
   reason: string | null;
   /** Bumped on every save; the repository refuses a save based on a stale version. */
   version: number;
+  /**
+   * The W3C trace id of the workflow run or command that asked: the queue's log lines and audit
+   * events for this item carry it, so `ko trace` shows the request and its decision in the asker's
+   * story. Absent on items stored before it existed.
+   */
+  trace_id?: string;
 }
 
 export type AuditAction =
@@ -45,4 +51,6 @@ export interface AuditEvent {
   reason?: string;
   at: string;
   approval: Pick<ApprovalItem, 'id' | 'kind' | 'repo' | 'pr' | 'target'>;
+  /** The item's trace_id: write the audit record under it (else under the caller's own trace). */
+  trace_id?: string;
 }

@@ -1,24 +1,21 @@
 import { PreconditionError } from '../../contracts/errors.ts';
-import type { ApprovalKind } from './approval-types.ts';
+import type { ApprovalItem } from './approval-types.ts';
 
 const COMMIT_SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const TRACE_ID = /^[0-9a-f]{32}$/;
 
-export interface ApprovalRequest {
-  kind: ApprovalKind;
-  requester: string;
-  repo: string;
-  pr: number;
-  /**
-   * Head SHA (merge, synthetic, rollback), or for exec the guard's `approval_binding_sha256`
-   * (runner/src/guard/parsed-form.ts: the parsed form and the exact text); lowercase hex.
-   */
-  target: string;
-  summary: string;
+/** What a caller asks for; the queue adds id, times, state and version. */
+export type ApprovalRequest = Pick<
+  ApprovalItem,
+  'kind' | 'requester' | 'repo' | 'pr' | 'target' | 'summary'
+> & {
   /** The repo config's approval.expiry_minutes. */
   expiryMinutes: number;
-}
+  /** The asker's W3C trace id (32 lowercase hex), stored on the item as `trace_id`. */
+  traceId?: string;
+};
 
 /**
  * Throws PreconditionError INVALID_APPROVAL_REQUEST, naming the field, when a request is malformed.
@@ -40,6 +37,13 @@ export function validateApprovalRequest(input: ApprovalRequest): void {
       'target',
       `"${input.target}" is not ${input.kind === 'exec' ? 'a sha256 of the parsed command' : 'a commit SHA'}`,
       "pass lowercase hex: the head SHA, or the guard's approval_binding_sha256 for exec",
+    );
+  }
+  if (input.traceId !== undefined && !TRACE_ID.test(input.traceId)) {
+    bad(
+      'traceId',
+      `"${input.traceId}" is not a W3C trace id`,
+      'pass the 32 lowercase hex digits of the run or delivery trace',
     );
   }
   if (!Number.isFinite(input.expiryMinutes) || input.expiryMinutes <= 0) {

@@ -154,7 +154,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
         action: event.action,
         target: event.target,
         outcome: event.reason === undefined ? event.outcome : `${event.outcome}: ${event.reason}`,
-        trace_id: run?.trace_id ?? newTraceId(),
+        trace_id: run?.trace_id ?? event.trace_id ?? newTraceId(),
         corr_id: run?.id ?? event.approval.id,
       });
     }

@@ -21,6 +21,7 @@ async function writeAudit(audit: AuditSink, events: readonly AuditEvent[]): Prom
       action: event.action,
       target: event.target,
       outcome: event.reason === undefined ? event.outcome : `${event.outcome}: ${event.reason}`,
+      trace_id: event.trace_id,
     });
   }
 }
@@ -50,6 +51,7 @@ export async function decideApproval(
       action: `approval.${input.action}`,
       target: `${input.repo}#${input.pr} approval ${item.id}`,
       outcome: `refused: ${four.reason}`,
+      trace_id: item.trace_id,
     });
     return {
       ok: false,

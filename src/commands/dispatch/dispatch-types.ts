@@ -9,8 +9,13 @@ import type { WorkflowPort } from './workflow-port.ts';
 /** An installation's Octokit (Probot's, with the retry and throttling plugins). */
 export type KoOctokit = InstanceType<typeof ProbotOctokit>;
 
-/** Writes one audit record; trace_id and corr_id are filled in by the caller's context. */
-export type AuditSink = (input: Omit<AuditInput, 'trace_id' | 'corr_id'>) => Promise<void>;
+/**
+ * Writes one audit record; corr_id and trace_id are filled in by the caller's context, unless
+ * `trace_id` is given (an approval's decision belongs to the trace that asked for it).
+ */
+export type AuditSink = (
+  input: Omit<AuditInput, 'trace_id' | 'corr_id'> & { trace_id?: string | undefined },
+) => Promise<void>;
 
 /** The long-lived parts dispatch uses, the same for every comment. */
 export interface DispatchServices {

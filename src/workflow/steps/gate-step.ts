@@ -22,6 +22,7 @@ async function requestApproval(ctx: StepContext): Promise<ApprovalItem> {
     target: run.head_sha ?? '',
     summary: `${config?.merge.method ?? 'squash'} merge of ${what} at ${(run.head_sha ?? '').slice(0, 7)}`,
     expiryMinutes: config?.approval.expiry_minutes ?? 60,
+    traceId: run.trace_id,
   });
   await ctx.auditApproval(audit);
   if (
