@@ -229,7 +229,7 @@ export function readEnvOptions(
     gheProtocol,
     port: readPort(env),
     host: nonEmpty(env['HOST']) ?? DEFAULTS.host,
-    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, DEFAULTS.logLevel),
+    logLevel: readLogLevel(env),
     demo,
     dataDir,
     logFallbackFile: fallback ? resolve(cwd, fallback) : resolve(dataDir, 'logs', 'fallback.jsonl'),
@@ -272,6 +272,18 @@ export function readJobRetention(env: NodeJS.ProcessEnv = process.env): number |
     );
   }
   return ms;
+}
+
+/**
+ * LOG_LEVEL alone, for `ko` commands that need no app options; `fallback` when it is unset.
+ *
+ * @example readLogLevel({ LOG_LEVEL: 'debug' }, 'warn'); // 'debug'
+ */
+export function readLogLevel(
+  env: NodeJS.ProcessEnv = process.env,
+  fallback: LevelWithSilent = DEFAULTS.logLevel,
+): LevelWithSilent {
+  return readChoice(env, 'LOG_LEVEL', LOG_LEVELS, fallback);
 }
 
 function invalid(variable: string, message: string, hint: string): PreconditionError {

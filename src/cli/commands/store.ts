@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import pino from 'pino';
+import { destination } from 'pino';
 import { PreconditionError } from '../../../contracts/errors.ts';
+import { readLogLevel } from '../../config/read-env-options.ts';
 import { resolveDataDir } from '../../store/data-dir.ts';
 import {
   backupStore,
@@ -11,6 +12,7 @@ import {
   verifyStore,
   type FileStatus,
 } from '../../store/store-commands.ts';
+import { createLogger } from '../../telemetry/logger.ts';
 
 function print(rows: FileStatus[]): void {
   for (const row of rows)
@@ -68,7 +70,11 @@ export function registerStoreCommands(program: Command): void {
     )
     .option('--from <file>', 'restore this file instead of the newest valid backup')
     .action(async (options: { from?: string }, command: Command) => {
-      const logger = pino({ level: process.env.KO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+      const logger = createLogger({
+        service: 'ko-cli',
+        level: readLogLevel(process.env, 'warn'),
+        primary: destination(2),
+      });
       const report = await restoreStore(
         dataDirOf(command),
         options.from === undefined ? undefined : resolve(options.from),
