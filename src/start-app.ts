@@ -22,6 +22,7 @@ import { KoOctokitClass } from './github/throttled-octokit.ts';
 import { attachHub, type Hub } from './hub/hub.ts';
 import { createHubHttpHandler, type HubHttpHandler } from './hub/http-handler.ts';
 import { startJobRetention } from './hub/job-retention.ts';
+import { RunnerTokenStore } from './hub/runner-tokens.ts';
 import { join } from 'node:path';
 import { discoverScheduledRepos } from './github/scheduled-repos.ts';
 import { createWorkflowEngine } from './workflow/workflow-engine.ts';
@@ -236,6 +237,8 @@ export async function startApp(
   const port = typeof address === 'object' && address ? address.port : server.port;
   const hub = await attachHub(httpServer, {
     dataDir: join(options.dataDir, 'hub'),
+    // Where `ko runner token create` writes (KO_DATA_DIR, not its hub/ folder).
+    tokens: new RunnerTokenStore(join(options.dataDir, 'runner-tokens.json')),
     logger,
     operatorTokens: options.operatorTokens,
   });
