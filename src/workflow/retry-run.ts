@@ -5,7 +5,7 @@ import type { RunState, WorkflowKind, WorkflowRun } from './workflow-types.ts';
  * End states a retry may restart: the run stopped on something that can be fixed and tried
  * again (a check, a timeout, an expired approval, a merge conflict, an error).
  */
-export const RETRYABLE_STATES: readonly RunState[] = ['failed', 'conflict'];
+const RETRYABLE_STATES: readonly RunState[] = ['failed', 'conflict'];
 
 /** Why the other end states are not restarted, and what to do instead. */
 const REFUSALS: Readonly<Partial<Record<RunState, (run: WorkflowRun) => string>>> = {
@@ -19,7 +19,7 @@ const REFUSALS: Readonly<Partial<Record<RunState, (run: WorkflowRun) => string>>
 };
 
 /** The comment that starts a run of `kind`. */
-export function startCommand(kind: WorkflowKind): string {
+function startCommand(kind: WorkflowKind): string {
   return `/ko ${kind}`;
 }
 

@@ -8,6 +8,7 @@ import type { ExperienceStore } from '../store/experience-store.ts';
 import type { AuditInput } from '../store/audit/audit-record.ts';
 import { withTrace } from '../telemetry/logger.ts';
 import { newTraceId } from '../telemetry/tracing.ts';
+import { readDefaultBranchConfig } from './fetch-repo-config.ts';
 import { callGitHub, DEFAULT_RETRY, type RetryPolicy } from './github-call.ts';
 import { FileKeyedMutex, lockDirFor } from './file-keyed-mutex.ts';
 import {
@@ -20,7 +21,12 @@ import {
 } from './retry-run.ts';
 import { RunStore } from './run-store.ts';
 import { STEP_IMPLEMENTATIONS } from './run-steps.ts';
-import { startWorkflowScheduler, type ScheduledRepo, type WorkflowScheduler } from './scheduler.ts';
+import {
+  startWorkflowScheduler,
+  type RepoRef,
+  type ScheduledRepo,
+  type WorkflowScheduler,
+} from './scheduler.ts';
 import { statusText } from './status-text.ts';
 import { applyOutcome, isTerminal, type StepOutcome } from './step-machine.ts';
 import { fullName, type Octokit, type StepContext } from './step-context.ts';
@@ -90,7 +96,18 @@ export interface WorkflowEngine {
   resumeAll(): Promise<WorkflowRun[]>;
   /** One run by id, as stored. */
   get(runId: string): Promise<WorkflowRun | undefined>;
+  /**
+   * Crons for the repos given (those with `synthetic.enabled`) and the reconcile timer. Each cron
+   * fire re-reads the repo's config from its default branch first (scheduler.ts).
+   */
   startScheduler(repos: readonly ScheduledRepo[]): void;
+  /**
+   * A push to a repo's default branch touched `.github/ko.yml` (configPushHint): re-read it now
+   * and add, reschedule or remove the repo's synthetic cron. Does nothing before startScheduler.
+   */
+  onRepoConfigPushed(repo: RepoRef): Promise<void>;
+  /** The synthetic crons now: `owner/repo` → pattern. */
+  scheduledRepos(): Map<string, string>;
   stopScheduler(): Promise<void>;
 }
 
@@ -556,8 +573,20 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
             apply: entry.config.mode === 'apply',
           }),
         tick,
+        readConfig: async (entry) => {
+          const octokit = await options.octokitFor(entry.installationId);
+          const gh = <T>(label: string, call: () => Promise<T>) =>
+            callGitHub(label, call, { logger: options.logger, policy });
+          return (await readDefaultBranchConfig(gh, octokit, entry.owner, entry.repo)).result;
+        },
       });
     },
+
+    async onRepoConfigPushed(repo) {
+      await scheduler?.refresh(repo);
+    },
+
+    scheduledRepos: () => scheduler?.jobs() ?? new Map<string, string>(),
 
     async stopScheduler() {
       const running = scheduler;

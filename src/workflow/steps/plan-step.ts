@@ -1,31 +1,11 @@
 import { PreconditionError } from '../../../contracts/errors.ts';
 import { loadRepoConfig } from '../../config/repo-config/load-repo-config.ts';
 import type { KoRepoConfig } from '../../config/repo-config/types.ts';
-import { statusOf } from '../github-call.ts';
+import { fetchRepoConfigText } from '../fetch-repo-config.ts';
 import { planCalls } from '../plan-calls.ts';
 import type { StepOutcome } from '../step-machine.ts';
 import type { StepContext } from '../step-context.ts';
 import { syntheticBranch } from '../synthetic-change.ts';
-
-/** `.github/ko.yml` from the default branch (never the PR head), or null when there is none. */
-async function readConfigText(ctx: StepContext, ref: string): Promise<string | null> {
-  const { owner, repo } = ctx.run;
-  try {
-    const answer = await ctx.gh('repos.getContent .github/ko.yml', () =>
-      ctx.octokit.rest.repos.getContent({
-        owner,
-        repo,
-        path: '.github/ko.yml',
-        ref,
-        mediaType: { format: 'raw' },
-      }),
-    );
-    return typeof answer.data === 'string' ? answer.data : String(answer.data);
-  } catch (error) {
-    if (statusOf(error) === 404) return null;
-    throw error;
-  }
-}
 
 /**
  * Step `plan`: reads the repository, its config and (for merge and rollback) the PR, and lists the
@@ -40,7 +20,8 @@ export async function planStep(ctx: StepContext): Promise<StepOutcome> {
     ctx.octokit.rest.repos.get({ owner, repo }),
   );
   const base = repository.default_branch;
-  const config: KoRepoConfig = run.config ?? loadRepoConfig(await readConfigText(ctx, base));
+  const config: KoRepoConfig =
+    run.config ?? loadRepoConfig(await fetchRepoConfigText(ctx.gh, ctx.octokit, owner, repo, base));
   const patch: Partial<typeof run> = { config, base };
   if (run.kind === 'synthetic') patch.branch = run.branch ?? syntheticBranch(run.id);
   if (run.kind === 'merge' || run.kind === 'rollback') {
