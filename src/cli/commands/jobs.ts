@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PreconditionError } from '../../../contracts/errors.ts';
@@ -72,8 +73,13 @@ export function registerJobsCommands(program: Command): void {
       ) => {
         const ageMs = ageFrom(options.olderThan);
         const dataDir = resolveDataDir(command.optsWithGlobals<{ dataDir?: string }>().dataDir);
+        const hubDir = join(dataDir, 'hub');
+        if (!existsSync(join(hubDir, 'jobs.jsonl')))
+          process.stderr.write(
+            `ko: no job queue at ${join(hubDir, 'jobs.jsonl')} (wrong --data-dir?)\n`,
+          );
         const report = await pruneJobsOutsideApp({
-          hubDir: join(dataDir, 'hub'),
+          hubDir,
           before: new Date(Date.now() - ageMs),
           dryRun: options.dryRun ?? false,
         });
