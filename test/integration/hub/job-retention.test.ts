@@ -103,9 +103,11 @@ describe('FileJobQueue.prune', () => {
     const running = await Promise.all(Array.from({ length: 20 }, () => jobIn(q, 'running')));
     const cutoff = new Date(Date.now() + 1);
     await sleep(5);
-    // Durable writes started before the prune, still being fsynced while it runs.
+    // Writes (durable or not) started before the prune, still in flight while it runs.
     const inFlight = [
-      ...running.map((j) => q.transition(j.id, ['running'], { state: 'completed' })),
+      ...running.map((j, i) =>
+        q.transition(j.id, ['running'], { state: 'completed' }, { durable: i % 2 === 0 }),
+      ),
       ...Array.from({ length: 20 }, (_, i) => q.submit({ script: `new ${i}` })),
     ];
     const pruned = await q.prune(cutoff);
