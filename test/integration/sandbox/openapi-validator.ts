@@ -16,7 +16,7 @@ function pointer(...parts: string[]): string {
  * OpenAPI 3.0 allows `nullable: true` beside `allOf`/`$ref` without a `type`; JSON Schema (and
  * ajv) cannot read that, so such nodes become `anyOf: [node, { type: 'null' }]` (same meaning).
  */
-function normalizeNullable(node: unknown): unknown {
+export function normalizeNullable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(normalizeNullable);
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
@@ -32,7 +32,7 @@ function normalizeNullable(node: unknown): unknown {
   return out;
 }
 
-function newAjv(): Ajv {
+export function newAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   return ajv;
