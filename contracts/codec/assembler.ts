@@ -1,4 +1,7 @@
+import { createHash, type Hash } from 'node:crypto';
+import { LogicError } from '../errors.ts';
 import type { ExecChunkBody } from '../ko-v1/generated/ko-v1.ts';
+import { MemorySink, type ChunkRecord, type ChunkSink } from './chunk-sink.ts';
 import { base64Length } from './limits.ts';
 import { KoProtocolError } from './protocol-error.ts';
 import { sha256Hex } from './sha256.ts';
@@ -10,6 +13,11 @@ export interface AssemblerOptions {
   maxBytes?: number;
   /** Refuse single chunks over this many raw bytes. Default: no limit. */
   maxChunkBytes?: number;
+  /**
+   * Where the bytes go. Default: in memory, and assemble() returns the whole. With another sink
+   * (FileChunkSink keeps it on disk) call verify() and read the whole from the sink.
+   */
+  sink?: ChunkSink;
 }
 
 /** What a transfer adds up to, from a chunk that knows it or from exec.result's stream summary. */
@@ -19,27 +27,24 @@ export interface TransferExpectation {
   wholeSize: number;
 }
 
-interface HeldChunk {
-  offset: number;
+/** What verify() found: the whole's size and sha256, equal to what the sender announced. */
+export interface VerifiedWhole {
   size: number;
   sha256: string;
-  data: Buffer;
-  /** True when `data` is a view into the preallocated whole. */
-  inPlace: boolean;
 }
-
-/**
- * Wholes up to this size are preallocated once their size is known, and chunks are decoded
- * straight into place: no buffer per chunk and no final copy.
- */
-const PREALLOCATE_MAX_BYTES = 256 * 1024 * 1024;
 
 export type AddOutcome = 'added' | 'duplicate';
 
+/** Decode buffer shared by every Assembler: add() is synchronous and sinks copy what they keep. */
+let scratch = Buffer.alloc(0);
+
 /**
- * Collects the chunks of one transfer in any order and returns the verified whole.
+ * Collects the chunks of one transfer in any order and verifies the whole.
  * Exact duplicates are ignored; a duplicate that disagrees is a KO_CHUNK_CONFLICT; a chunk whose
  * bytes fail its sha256 is refused (KO_CHUNK_HASH_MISMATCH: nack it) and stays missing.
+ * The whole sha256 is computed as the contiguous run of chunks from seq 0 grows, so each byte is
+ * hashed twice on this side (its chunk, the whole) and only chunks that arrived early are read
+ * back from the sink.
  *
  * @example
  * const assembler = new Assembler();
@@ -50,16 +55,31 @@ export class Assembler {
   #transferId: string | undefined;
   readonly #maxBytes: number;
   readonly #maxChunkBytes: number;
-  readonly #held = new Map<number, HeldChunk>();
+  readonly #sink: ChunkSink;
+  readonly #memory: MemorySink | undefined;
+  readonly #held = new Map<number, ChunkRecord>();
   #expected: TransferExpectation | undefined;
-  #whole: Buffer | undefined;
   #heldBytes = 0;
   #highestSeq = -1;
+  readonly #wholeHash: Hash = createHash('sha256');
+  /** The next seq the whole hash needs, and the bytes hashed before it. */
+  #hashedSeq = 0;
+  #hashedBytes = 0;
+  /** Why the chunks held cannot form the whole (offsets that do not line up, a short read-back). */
+  #broken: KoProtocolError | undefined;
+  #verified: VerifiedWhole | KoProtocolError | undefined;
 
   constructor(options: AssemblerOptions = {}) {
     this.#transferId = options.transferId;
     this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.#maxChunkBytes = options.maxChunkBytes ?? Number.POSITIVE_INFINITY;
+    if (options.sink) {
+      this.#sink = options.sink;
+    } else {
+      this.#memory = new MemorySink();
+      this.#sink = this.#memory;
+    }
+    for (const record of this.#sink.held?.() ?? []) this.#hold(record);
   }
 
   get transferId(): string | undefined {
@@ -89,27 +109,7 @@ export class Assembler {
       );
     }
     const existing = this.#held.get(chunk.seq);
-    if (existing) {
-      const data = Buffer.from(chunk.data, 'base64');
-      const same =
-        existing.sha256 === chunk.sha256 &&
-        existing.offset === chunk.offset &&
-        existing.data.equals(data);
-      if (!same) {
-        this.#checkOwnHash(chunk, data);
-        throw this.#error(
-          'KO_CHUNK_CONFLICT',
-          `chunk ${chunk.seq} arrived twice with different content`,
-          chunk,
-          {
-            hint: 'the sender must not change a chunk once sent; restart the transfer with a new transfer_id',
-            details: { held_sha256: existing.sha256, received_sha256: chunk.sha256 },
-          },
-        );
-      }
-      this.#learnTotal(chunk);
-      return 'duplicate';
-    }
+    if (existing) return this.#repeat(existing, chunk);
     this.#learnTotal(chunk);
     this.#checkPlace(chunk);
     this.#checkNeighbours(chunk);
@@ -124,18 +124,43 @@ export class Assembler {
         },
       );
     }
-    const { data, inPlace } = this.#decode(chunk);
-    this.#checkOwnHash(chunk, data);
-    this.#held.set(chunk.seq, {
-      offset: chunk.offset,
-      size: chunk.size,
-      sha256: chunk.sha256,
-      data,
-      inPlace,
-    });
-    this.#heldBytes += data.length;
-    this.#highestSeq = Math.max(this.#highestSeq, chunk.seq);
+    // Placement was checked, so the final place is this chunk's own: decode straight into it.
+    const data = this.#decode(chunk, this.#sink.reserve?.bind(this.#sink));
+    const record = { seq: chunk.seq, offset: chunk.offset, size: chunk.size, sha256: chunk.sha256 };
+    this.#sink.write(record, data);
+    this.#hold(record);
+    this.#advanceHash(record.seq, data);
     return 'added';
+  }
+
+  /** A seq held already: the same chunk again is a duplicate, anything else a conflict. */
+  #repeat(existing: ChunkRecord, chunk: ExecChunkBody): AddOutcome {
+    // Into scratch, never into place: the held bytes must not be overwritten by a bad copy.
+    this.#decode(chunk);
+    if (
+      existing.sha256 !== chunk.sha256 ||
+      existing.offset !== chunk.offset ||
+      existing.size !== chunk.size
+    ) {
+      throw this.#error(
+        'KO_CHUNK_CONFLICT',
+        `chunk ${chunk.seq} arrived twice with different content`,
+        chunk,
+        {
+          hint: 'the sender must not change a chunk once sent; restart the transfer with a new transfer_id',
+          details: { held_sha256: existing.sha256, received_sha256: chunk.sha256 },
+        },
+      );
+    }
+    this.#learnTotal(chunk);
+    return 'duplicate';
+  }
+
+  #hold(record: ChunkRecord): void {
+    if (this.#held.has(record.seq)) return;
+    this.#held.set(record.seq, record);
+    this.#heldBytes += record.size;
+    this.#highestSeq = Math.max(this.#highestSeq, record.seq);
   }
 
   #learnTotal(chunk: ExecChunkBody): void {
@@ -207,10 +232,7 @@ export class Assembler {
       );
     }
     this.#expected = { ...expectation };
-    if (expectation.wholeSize <= PREALLOCATE_MAX_BYTES) {
-      // Unsafe is fine: assemble() returns it only once contiguous chunks cover every byte.
-      this.#whole = Buffer.allocUnsafe(expectation.wholeSize);
-    }
+    this.#sink.expectSize?.(expectation.wholeSize);
   }
 
   /**
@@ -231,8 +253,15 @@ export class Assembler {
     return this.#expected !== undefined && this.#held.size === this.#expected.total;
   }
 
-  /** The whole, checked against whole_size and whole_sha256. */
-  assemble(): Buffer {
+  /**
+   * Checks the complete whole against whole_size and whole_sha256 and returns both. The answer
+   * (or the error) is kept, so asking again costs nothing.
+   *
+   * @example const { size, sha256 } = assembler.verify(); // throws KO_TRANSFER_HASH_MISMATCH if it differs
+   */
+  verify(): VerifiedWhole {
+    if (this.#verified instanceof KoProtocolError) throw this.#verified;
+    if (this.#verified) return { ...this.#verified };
     const expected = this.#expected;
     if (!expected || !this.isComplete()) {
       const missing = this.missing();
@@ -243,61 +272,122 @@ export class Assembler {
           : 'transfer total is not known yet (no final chunk or stream summary)',
         undefined,
         {
-          hint: 'send a chunk.nack for the missing seq numbers and assemble when isComplete()',
+          hint: 'send a chunk.nack for the missing seq numbers and verify when isComplete()',
           details: { missing: missing.slice(0, 1000), total: expected?.total ?? null },
         },
       );
     }
-    const whole = this.#whole;
-    const parts: Buffer[] = [];
-    let offset = 0;
-    for (let seq = 0; seq < expected.total; seq++) {
-      const held = this.#held.get(seq) as HeldChunk;
-      if (held.offset !== offset) {
-        throw this.#error(
-          'KO_CHUNK_CONFLICT',
-          `chunk ${seq} says offset ${held.offset}, the chunks before it end at ${offset}`,
-        );
-      }
-      offset += held.size;
-      if (!whole) parts.push(held.data);
-      else if (!held.inPlace) held.data.copy(whole, held.offset);
+    this.#advanceHash();
+    if (this.#broken) {
+      this.#verified = this.#broken;
+      throw this.#broken;
     }
-    const assembled = whole ?? Buffer.concat(parts, offset);
+    const size = this.#hashedBytes;
     const sha256 =
-      offset === expected.wholeSize ? sha256Hex(assembled) : '(not computed: the size differs)';
-    if (offset !== expected.wholeSize || sha256 !== expected.wholeSha256) {
-      throw this.#error(
+      size === expected.wholeSize
+        ? this.#wholeHash.digest('hex')
+        : '(not computed: the size differs)';
+    if (size !== expected.wholeSize || sha256 !== expected.wholeSha256) {
+      this.#verified = this.#error(
         'KO_TRANSFER_HASH_MISMATCH',
-        `assembled transfer is ${offset} bytes with sha256 ${sha256}, expected ${expected.wholeSize} bytes with ${expected.wholeSha256}`,
+        `assembled transfer is ${size} bytes with sha256 ${sha256}, expected ${expected.wholeSize} bytes with ${expected.wholeSha256}`,
         undefined,
         {
           hint: 'discard it and request the whole transfer again; if it repeats, the sender hashes the wrong bytes',
           details: {
-            size: offset,
+            size,
             sha256,
             expected_size: expected.wholeSize,
             expected_sha256: expected.wholeSha256,
           },
         },
       );
+      throw this.#verified;
     }
-    return assembled;
+    this.#verified = { size, sha256 };
+    return { ...this.#verified };
+  }
+
+  /** The verified whole (default in-memory sink only). */
+  assemble(): Buffer {
+    const memory = this.#memory;
+    if (!memory) {
+      throw new LogicError('KO_ASSEMBLER_SINK', 'assemble() is for the in-memory sink only', {
+        hint: 'with your own sink, call verify() and read the whole from the sink',
+      });
+    }
+    this.verify();
+    return memory.bytes();
   }
 
   /**
-   * Decodes a chunk's base64, into its place in the preallocated whole when there is one. The
-   * placement checks ran first, so only a chunk with inconsistent offsets (which fails the
-   * transfer anyway) could write over another chunk's bytes, and the whole hash catches that.
+   * Feeds the whole hash the held chunks that now continue the contiguous run from seq 0: the
+   * chunk just added from its decoded bytes, later ones that arrived early read back from the sink.
    */
-  #decode(chunk: ExecChunkBody): { data: Buffer; inPlace: boolean } {
-    const whole = this.#whole;
-    if (!whole || Buffer.byteLength(chunk.data, 'base64') !== chunk.size) {
-      return { data: Buffer.from(chunk.data, 'base64'), inPlace: false };
+  #advanceHash(justSeq?: number, justData?: Buffer): void {
+    for (
+      let record = this.#held.get(this.#hashedSeq);
+      record && !this.#broken;
+      record = this.#held.get(this.#hashedSeq)
+    ) {
+      if (record.offset !== this.#hashedBytes) {
+        this.#broken = this.#error(
+          'KO_CHUNK_CONFLICT',
+          `chunk ${record.seq} says offset ${record.offset}, the chunks before it end at ${this.#hashedBytes}`,
+        );
+        return;
+      }
+      const data =
+        record.seq === justSeq && justData ? justData : this.#sink.read(record.offset, record.size);
+      if (data.length !== record.size) {
+        this.#broken = this.#error(
+          'KO_TRANSFER_HASH_MISMATCH',
+          `chunk ${record.seq} reads back as ${data.length} of its ${record.size} bytes`,
+          undefined,
+          { hint: 'the stored bytes were lost; request the whole transfer again' },
+        );
+        return;
+      }
+      this.#wholeHash.update(data);
+      this.#hashedBytes += record.size;
+      this.#hashedSeq += 1;
     }
-    const region = whole.subarray(chunk.offset, chunk.offset + chunk.size);
-    const written = region.write(chunk.data, 'base64');
-    return { data: region.subarray(0, written), inPlace: true };
+  }
+
+  /**
+   * Decodes a chunk's base64 into `reserve`'s view of its final place when given, else into the
+   * shared scratch buffer, and checks it against the chunk's size and sha256.
+   */
+  #decode(chunk: ExecChunkBody, reserve?: (offset: number, size: number) => Buffer): Buffer {
+    if (Buffer.byteLength(chunk.data, 'base64') !== chunk.size) this.#hashMismatch(chunk);
+    let target: Buffer;
+    if (reserve) {
+      target = reserve(chunk.offset, chunk.size);
+    } else {
+      if (scratch.length < chunk.size) scratch = Buffer.allocUnsafe(chunk.size);
+      target = scratch.subarray(0, chunk.size);
+    }
+    const written = target.write(chunk.data, 'base64');
+    if (written !== chunk.size || sha256Hex(target) !== chunk.sha256) {
+      this.#hashMismatch(chunk, written);
+    }
+    return target;
+  }
+
+  #hashMismatch(chunk: ExecChunkBody, decodedSize?: number): never {
+    throw this.#error(
+      'KO_CHUNK_HASH_MISMATCH',
+      `chunk ${chunk.seq} does not match its size and sha256`,
+      chunk,
+      {
+        hint: `re-request seq ${chunk.seq} with chunk.nack`,
+        details: {
+          seq: chunk.seq,
+          size: chunk.size,
+          decoded_size: decodedSize ?? Buffer.byteLength(chunk.data, 'base64'),
+        },
+      },
+    );
   }
 
   #checkTransfer(chunk: ExecChunkBody): void {
@@ -336,20 +426,6 @@ export class Assembler {
         'KO_CHUNK_INVALID',
         `chunk ${chunk.seq} ends at ${chunk.offset + chunk.size}, past whole_size ${wholeSize}`,
         chunk,
-      );
-    }
-  }
-
-  #checkOwnHash(chunk: ExecChunkBody, data: Buffer): void {
-    if (data.length !== chunk.size || sha256Hex(data) !== chunk.sha256) {
-      throw this.#error(
-        'KO_CHUNK_HASH_MISMATCH',
-        `chunk ${chunk.seq} does not match its size and sha256`,
-        chunk,
-        {
-          hint: `re-request seq ${chunk.seq} with chunk.nack`,
-          details: { seq: chunk.seq, size: chunk.size, decoded_size: data.length },
-        },
       );
     }
   }

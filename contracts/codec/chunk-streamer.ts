@@ -26,7 +26,11 @@ export class ChunkStreamer {
   readonly #options: ChunkOptions;
   readonly #chunkSize: number;
   readonly #whole: Hash = createHash('sha256');
-  #pending: Buffer[] = [];
+  /**
+   * Bytes written but not sent yet: the first #pendingBytes of #pending (never more than a
+   * chunk). Reused after each chunk, since a chunk body keeps only the base64 text.
+   */
+  #pending: Buffer = Buffer.alloc(0);
   #pendingBytes = 0;
   #seq = 0;
   #offset = 0;
@@ -42,24 +46,20 @@ export class ChunkStreamer {
     this.#assertOpen('write');
     if (piece.length === 0) return [];
     this.#whole.update(piece);
-    this.#pendingBytes += piece.length;
-    if (this.#pendingBytes < this.#chunkSize) {
-      // Kept for later: copy it, since producers may reuse their buffers.
-      this.#pending.push(Buffer.from(piece));
-      return [];
-    }
-    this.#pending.push(piece);
-    const joined = this.#takePending();
     const chunks: ExecChunkBody[] = [];
-    let start = 0;
-    for (; joined.length - start >= this.#chunkSize; start += this.#chunkSize) {
-      chunks.push(this.#chunk(joined.subarray(start, start + this.#chunkSize), null));
+    let at = 0;
+    if (this.#pendingBytes > 0) {
+      at = Math.min(this.#chunkSize - this.#pendingBytes, piece.length);
+      this.#keep(piece.subarray(0, at));
+      if (this.#pendingBytes === this.#chunkSize)
+        chunks.push(this.#chunk(this.#takePending(), null));
     }
-    if (start < joined.length) {
-      // Copy the tail so the joined buffer is not kept alive by a small remainder.
-      this.#pending = [Buffer.from(joined.subarray(start))];
-      this.#pendingBytes = joined.length - start;
+    // Full chunks straight from the caller's buffer: no copy.
+    for (; piece.length - at >= this.#chunkSize; at += this.#chunkSize) {
+      chunks.push(this.#chunk(piece.subarray(at, at + this.#chunkSize), null));
     }
+    // Kept for later: copied, since producers may reuse their buffers.
+    if (at < piece.length) this.#keep(piece.subarray(at));
     return chunks;
   }
 
@@ -78,7 +78,9 @@ export class ChunkStreamer {
     const wholeSha256 = this.#whole.digest('hex');
     const total = this.#seq + 1;
     this.#totals = { bytes: wholeSize, sha256: wholeSha256, chunks: total };
-    return this.#chunk(last, { total, wholeSha256, wholeSize });
+    const chunk = this.#chunk(last, { total, wholeSha256, wholeSize });
+    this.#pending = Buffer.alloc(0);
+    return chunk;
   }
 
   /** After end(): bytes, sha256 and chunk count, for exec.result's StreamSummary. */
@@ -95,14 +97,24 @@ export class ChunkStreamer {
     return this.#totals !== undefined;
   }
 
+  /** Appends to the pending bytes, growing the buffer by doubling up to one chunk. */
+  #keep(bytes: Buffer): void {
+    const needed = this.#pendingBytes + bytes.length;
+    if (needed > this.#pending.length) {
+      const size = Math.min(this.#chunkSize, Math.max(needed, this.#pending.length * 2, 4096));
+      const grown = Buffer.allocUnsafe(size);
+      this.#pending.copy(grown, 0, 0, this.#pendingBytes);
+      this.#pending = grown;
+    }
+    bytes.copy(this.#pending, this.#pendingBytes);
+    this.#pendingBytes = needed;
+  }
+
+  /** The pending bytes as a view, valid until the next write (chunk them at once). */
   #takePending(): Buffer {
-    const joined =
-      this.#pending.length === 1
-        ? (this.#pending[0] as Buffer)
-        : Buffer.concat(this.#pending, this.#pendingBytes);
-    this.#pending = [];
+    const view = this.#pending.subarray(0, this.#pendingBytes);
     this.#pendingBytes = 0;
-    return joined;
+    return view;
   }
 
   #chunk(

@@ -23,6 +23,9 @@ export {
   type AddOutcome,
   type AssemblerOptions,
   type TransferExpectation,
+  type VerifiedWhole,
 } from './assembler.ts';
+export { MemorySink, type ChunkRecord, type ChunkSink } from './chunk-sink.ts';
+export { FileChunkSink, type FileChunkSinkPaths } from './file-chunk-sink.ts';
 export { ChunkStreamer, type StreamTotals } from './chunk-streamer.ts';
 export { splitFrameForWire, type WireLimits } from './frame-chunks.ts';

@@ -1,120 +1,114 @@
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  fdatasync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-  type ReadStream,
-} from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
-import type { ExecChunkBody } from '../../contracts/ko-v1/generated/ko-v1.ts';
+import { Assembler } from '../../contracts/codec/assembler.ts';
+import { FileChunkSink } from '../../contracts/codec/file-chunk-sink.ts';
+import { KoProtocolError } from '../../contracts/codec/protocol-error.ts';
+import type { ExecChunkBody, StreamSummary } from '../../contracts/ko-v1/generated/ko-v1.ts';
 
 export type OutputStream = 'stdout' | 'stderr';
 
-interface TransferState {
-  fd: number;
-  idxFd: number;
-  received: Set<number>;
-  dirty: boolean;
+/**
+ * stored / duplicate: taken; bad_hash: its bytes fail its sha256 (nack it); refused: it
+ * contradicts chunks already held (the stream's sha256 check at the result sorts that out).
+ */
+type ChunkOutcome = 'stored' | 'duplicate' | 'bad_hash' | 'refused';
+
+/** Where a stream stands against exec.result's summary of it. */
+export type StreamCheck =
+  | { state: 'missing'; missing: number[] }
+  | { state: 'verified' }
+  | { state: 'mismatch'; reason: string };
+
+interface Transfer {
+  assembler: Assembler;
+  sink: FileChunkSink;
+  /** A refused chunk contradicted what is held: the stream is fetched again at the result. */
+  conflict: string | undefined;
 }
 
-type ChunkOutcome = 'stored' | 'duplicate' | 'bad_hash';
+/** A chunk.nack names at most this many seqs (chunk.nack.schema.json). */
+const NACK_MAX = 10_000;
 
 /**
- * A job's output reassembled on disk, one file per stream (`<dir>/<job>/<stream>.out`). Chunks
- * are written at their offset, so order does not matter; `<stream>.idx` lists the stored
- * sequence numbers so a restarted hub knows what it already has.
+ * A job's output reassembled on disk by the codec's Assembler, one file per stream
+ * (`<dir>/<job>/<stream>.out`, chunks written at their offset, so order does not matter) with
+ * `<stream>.idx` listing the stored chunks so a restarted hub resumes. Nothing is held in memory
+ * but chunk records, and the stream's sha256 is computed as the chunks arrive.
  *
  * @example
  * const outputs = new OutputStore('.ko/outputs');
  * outputs.accept(jobId, chunkBody); // 'stored'
- * outputs.missing(jobId, 'stdout', 3); // [1] when chunk 1 never came
+ * outputs.check(jobId, 'stdout', result.streams.stdout); // { state: 'missing', missing: [1] }
  */
 export class OutputStore {
   readonly #dir: string;
-  readonly #open = new Map<string, TransferState>();
+  readonly #open = new Map<string, Transfer>();
 
   constructor(dir: string) {
     this.#dir = dir;
   }
 
-  #paths(jobId: string, stream: OutputStream): { dir: string; out: string; idx: string } {
+  #paths(jobId: string, stream: OutputStream): { dir: string; data: string; index: string } {
     const dir = join(this.#dir, jobId);
-    return { dir, out: join(dir, `${stream}.out`), idx: join(dir, `${stream}.idx`) };
+    return { dir, data: join(dir, `${stream}.out`), index: join(dir, `${stream}.idx`) };
   }
 
-  #state(jobId: string, stream: OutputStream): TransferState {
+  #transfer(jobId: string, stream: OutputStream): Transfer {
     const key = `${jobId}/${stream}`;
-    let state = this.#open.get(key);
-    if (state) return state;
+    let transfer = this.#open.get(key);
+    if (transfer) return transfer;
     const paths = this.#paths(jobId, stream);
     mkdirSync(paths.dir, { recursive: true });
-    const received = new Set<number>();
-    if (existsSync(paths.idx)) {
-      for (const line of readFileSync(paths.idx, 'utf8').split('\n')) {
-        const seq = Number.parseInt(line, 10);
-        if (Number.isInteger(seq)) received.add(seq);
-      }
-    }
-    state = {
-      fd: openSync(paths.out, existsSync(paths.out) ? 'r+' : 'w+', 0o600),
-      idxFd: openSync(paths.idx, 'a', 0o600),
-      received,
-      dirty: false,
-    };
-    this.#open.set(key, state);
-    return state;
+    const sink = new FileChunkSink(paths);
+    transfer = { sink, assembler: new Assembler({ sink }), conflict: undefined };
+    this.#open.set(key, transfer);
+    return transfer;
   }
 
   /** Stores one output chunk after checking its own sha256; a repeat is a no-op. */
   accept(jobId: string, chunk: ExecChunkBody): ChunkOutcome {
-    const stream = chunk.stream as OutputStream;
-    const data = Buffer.from(chunk.data, 'base64');
-    if (
-      data.length !== chunk.size ||
-      createHash('sha256').update(data).digest('hex') !== chunk.sha256
-    )
-      return 'bad_hash';
-    const state = this.#state(jobId, stream);
-    if (state.received.has(chunk.seq)) return 'duplicate';
-    if (data.length > 0) {
-      writeSync(state.fd, data, 0, data.length, chunk.offset);
-      state.dirty = true;
+    const transfer = this.#transfer(jobId, chunk.stream as OutputStream);
+    try {
+      return transfer.assembler.add(chunk) === 'added' ? 'stored' : 'duplicate';
+    } catch (error) {
+      if (!(error instanceof KoProtocolError)) throw error;
+      if (error.code === 'KO_CHUNK_HASH_MISMATCH') return 'bad_hash';
+      // The runner's chunks are the truth (it keeps them until the ack): what is held is stale
+      // (a job run again) or damaged, so the stream is fetched again when the result comes.
+      transfer.conflict ??= error.message;
+      return 'refused';
     }
-    writeSync(state.idxFd, `${chunk.seq}\n`);
-    state.received.add(chunk.seq);
-    return 'stored';
   }
 
-  /** Sequence numbers below `total` not stored yet. */
-  missing(jobId: string, stream: OutputStream, total: number): number[] {
-    const state = this.#state(jobId, stream);
-    const out: number[] = [];
-    for (let seq = 0; seq < total && out.length < 10_000; seq += 1)
-      if (!state.received.has(seq)) out.push(seq);
-    return out;
-  }
-
-  /** sha256 and size of the assembled stream, cut at `bytes` (the runner's count). */
-  digest(jobId: string, stream: OutputStream, bytes: number): { sha256: string; bytes: number } {
-    this.#state(jobId, stream);
-    const path = this.#paths(jobId, stream).out;
-    const data = readFileSync(path).subarray(0, bytes);
-    return { sha256: createHash('sha256').update(data).digest('hex'), bytes: data.length };
+  /**
+   * Compares a stream with exec.result's summary of it (chunks, bytes, sha256): the seqs still
+   * to fetch, or whether the assembled bytes match.
+   */
+  check(jobId: string, stream: OutputStream, summary: StreamSummary): StreamCheck {
+    const { assembler, conflict } = this.#transfer(jobId, stream);
+    if (conflict) return { state: 'mismatch', reason: conflict };
+    try {
+      assembler.expect({
+        total: summary.chunks,
+        wholeSha256: summary.sha256,
+        wholeSize: summary.bytes,
+      });
+      const missing = assembler.missing(NACK_MAX);
+      if (missing.length > 0) return { state: 'missing', missing };
+      assembler.verify();
+      return { state: 'verified' };
+    } catch (error) {
+      if (!(error instanceof KoProtocolError)) throw error;
+      return { state: 'mismatch', reason: error.message };
+    }
   }
 
   /** Forgets a stream's chunks (after a whole-stream hash mismatch) so all are fetched again. */
   reset(jobId: string, stream: OutputStream): void {
     this.#close(jobId, stream);
     const paths = this.#paths(jobId, stream);
-    rmSync(paths.out, { force: true });
-    rmSync(paths.idx, { force: true });
+    rmSync(paths.data, { force: true });
+    rmSync(paths.index, { force: true });
   }
 
   /**
@@ -123,16 +117,11 @@ export class OutputStore {
    * the .idx files are not synced: they only matter for a transfer still in progress.
    */
   async flush(jobId: string): Promise<void> {
-    const syncs: Promise<void>[] = [];
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const state = this.#open.get(`${jobId}/${stream}`);
-      if (!state?.dirty) continue;
-      state.dirty = false;
-      syncs.push(
-        new Promise((resolve, reject) => fdatasync(state.fd, (e) => (e ? reject(e) : resolve()))),
-      );
-    }
-    await Promise.all(syncs);
+    await Promise.all(
+      (['stdout', 'stderr'] as const).map((stream) =>
+        this.#open.get(`${jobId}/${stream}`)?.sink.sync(),
+      ),
+    );
   }
 
   /** Closes a finished job's files (they stay on disk). */
@@ -143,7 +132,7 @@ export class OutputStore {
 
   /** A stream's bytes for the exec API, or undefined when nothing arrived. */
   read(jobId: string, stream: OutputStream, bytes?: number): ReadStream | undefined {
-    const path = this.#paths(jobId, stream).out;
+    const path = this.#paths(jobId, stream).data;
     if (!existsSync(path)) return undefined;
     return createReadStream(
       path,
@@ -160,11 +149,7 @@ export class OutputStore {
 
   #close(jobId: string, stream: OutputStream): void {
     const key = `${jobId}/${stream}`;
-    const state = this.#open.get(key);
-    if (!state) return;
-    if (state.dirty) fsyncSync(state.fd);
-    closeSync(state.fd);
-    closeSync(state.idxFd);
+    this.#open.get(key)?.sink.close();
     this.#open.delete(key);
   }
 }

@@ -1,11 +1,15 @@
 import type { KoFrameByType } from '../../contracts/ko-v1/generated/frames.ts';
 import type { Hub } from './hub.ts';
 import { TERMINAL_STATES } from './job-types.ts';
+import type { OutputStream } from './output-store.ts';
 import type { RunnerSession } from './runner-session.ts';
 import { createFrame } from './wire.ts';
 
 /** How often a whole stream may fail its sha256 and be fetched again before the job ends with an error. */
 const MAX_STREAM_RESETS = 2;
+/** A chunk.nack names at most this many seqs (chunk.nack.schema.json). */
+const NACK_MAX = 10_000;
+const STREAMS = ['stdout', 'stderr'] as const;
 
 /**
  * Applies an exec.result at most once: every chunk the result counts must be stored (missing
@@ -22,6 +26,14 @@ export async function completeResult(
 ): Promise<void> {
   const body = frame.body;
   const jobId = body.job_id;
+  const nack = (stream: OutputStream, missing: number[]): void =>
+    session.send(
+      createFrame(
+        'chunk.nack',
+        { transfer_id: body.streams[stream].transfer_id, job_id: jobId, missing },
+        { corr_id: jobId },
+      ),
+    );
   const ack = (duplicate: boolean): void =>
     session.send(
       createFrame('ack', { ack_of: frame.id, job_id: jobId, duplicate }, { corr_id: jobId }),
@@ -40,40 +52,28 @@ export async function completeResult(
 
   const pending = hub.pendingResults.get(jobId);
   const resets = pending?.resets ?? 0;
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const summary = body.streams[stream];
-    const missing = hub.outputs.missing(jobId, stream, summary.chunks);
-    if (missing.length > 0) {
+  const checks = {
+    stdout: hub.outputs.check(jobId, 'stdout', body.streams.stdout),
+    stderr: hub.outputs.check(jobId, 'stderr', body.streams.stderr),
+  };
+  for (const stream of STREAMS) {
+    const check = checks[stream];
+    if (check.state === 'missing') {
       hub.pendingResults.set(jobId, { session, frame, resets });
-      session.send(
-        createFrame(
-          'chunk.nack',
-          { transfer_id: summary.transfer_id, job_id: jobId, missing },
-          { corr_id: jobId },
-        ),
-      );
+      nack(stream, check.missing);
       return;
     }
   }
 
-  const mismatches: string[] = [];
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const summary = body.streams[stream];
-    const actual = hub.outputs.digest(jobId, stream, summary.bytes);
-    if (actual.sha256 !== summary.sha256 || actual.bytes !== summary.bytes) mismatches.push(stream);
-  }
+  const mismatches = STREAMS.filter((stream) => checks[stream].state === 'mismatch');
   if (mismatches.length > 0 && resets < MAX_STREAM_RESETS) {
-    for (const stream of mismatches) hub.outputs.reset(jobId, stream as 'stdout' | 'stderr');
+    for (const stream of mismatches) hub.outputs.reset(jobId, stream);
     hub.pendingResults.set(jobId, { session, frame, resets: resets + 1 });
     for (const stream of mismatches) {
-      const summary = body.streams[stream as 'stdout' | 'stderr'];
-      const all = Array.from({ length: Math.min(summary.chunks, 10_000) }, (_, i) => i);
-      session.send(
-        createFrame(
-          'chunk.nack',
-          { transfer_id: summary.transfer_id, job_id: jobId, missing: all },
-          { corr_id: jobId },
-        ),
+      const chunks = Math.min(body.streams[stream].chunks, NACK_MAX);
+      nack(
+        stream,
+        Array.from({ length: chunks }, (_, i) => i),
       );
     }
     return;

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { KoError } from '../../../contracts/errors.ts';
 import {
   Assembler,
   ChunkStreamer,
   KoProtocolError,
+  MemorySink,
   splitIntoChunks,
+  type ChunkRecord,
+  type ChunkSink,
   type ExecChunkBody,
 } from '../../../contracts/codec/index.ts';
 
@@ -22,7 +26,7 @@ function codeOf(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    if (error instanceof KoProtocolError) return error.code;
+    if (error instanceof KoError) return error.code;
     throw error;
   }
   return undefined;
@@ -233,5 +237,102 @@ describe('Assembler with a live stream', () => {
     assembler.expect({ total: totals.chunks, wholeSha256: totals.sha256, wholeSize: totals.bytes });
     for (const chunk of chunks.slice(1)) assembler.add(chunk);
     expect(assembler.assemble().equals(payload)).toBe(true);
+  });
+});
+
+/** A sink that keeps chunks in a Map and counts read-backs, to see what the Assembler asks of it. */
+class RecordingSink implements ChunkSink {
+  readonly chunks = new Map<number, Buffer>();
+  reads = 0;
+  constructor(readonly restored: ChunkRecord[] = []) {}
+  write(record: ChunkRecord, data: Buffer): void {
+    this.chunks.set(record.offset, Buffer.from(data));
+  }
+  read(offset: number): Buffer {
+    this.reads += 1;
+    return this.chunks.get(offset) ?? Buffer.alloc(0);
+  }
+  held(): ChunkRecord[] {
+    return this.restored;
+  }
+}
+
+describe('Assembler with its own sink', () => {
+  const payload = bytes(5 * CHUNK + 7);
+  const chunks = split(payload);
+
+  it.each([
+    { name: 'in order', order: [0, 1, 2, 3, 4, 5], reads: 0 },
+    { name: 'reversed', order: [5, 4, 3, 2, 1, 0], reads: 5 },
+    { name: 'one early chunk', order: [0, 2, 1, 3, 4, 5], reads: 1 },
+  ])('hashes the whole as it grows: $name → $reads read-backs', ({ order, reads }) => {
+    const sink = new RecordingSink();
+    const assembler = new Assembler({ sink });
+    for (const seq of order) assembler.add(chunks[seq] as ExecChunkBody);
+    expect(assembler.verify()).toEqual({ size: payload.length, sha256: sha(payload) });
+    expect(sink.reads).toBe(reads);
+    expect(Buffer.concat([...sink.chunks.values()].reverse()).length).toBe(payload.length);
+    // Asked again, the answer is kept: no more reads, no second hash.
+    expect(assembler.verify().sha256).toBe(sha(payload));
+    expect(sink.reads).toBe(reads);
+  });
+
+  const recordOf = (seq: number, change: Partial<ChunkRecord> = {}): ChunkRecord => {
+    const c = chunks[seq] as ExecChunkBody;
+    return { seq, offset: c.offset, size: c.size, sha256: c.sha256, ...change };
+  };
+  const expectation = {
+    total: chunks.length,
+    wholeSha256: sha(payload),
+    wholeSize: payload.length,
+  };
+
+  it('resumes from the chunks the sink says it holds', () => {
+    const first = new RecordingSink();
+    const before = new Assembler({ sink: first });
+    for (const seq of [0, 1, 3]) before.add(chunks[seq] as ExecChunkBody);
+    const sink = new RecordingSink([0, 1, 3].map((seq) => recordOf(seq)));
+    for (const [offset, data] of first.chunks) sink.chunks.set(offset, data);
+    const after = new Assembler({ sink });
+    // The records carry no total: only the gap below the highest seq is known...
+    expect(after.missing()).toEqual([2]);
+    // ...until a chunk or the stream summary tells it.
+    expect(after.add(chunks[3] as ExecChunkBody)).toBe('duplicate');
+    expect(after.missing()).toEqual([2, 4, 5]);
+    for (const seq of [2, 4, 5]) after.add(chunks[seq] as ExecChunkBody);
+    expect(after.verify().sha256).toBe(sha(payload));
+  });
+
+  it('restored chunks whose offsets do not line up fail verify as a conflict', () => {
+    const sink = new RecordingSink(
+      [0, 1, 2, 3, 4, 5].map((seq) => recordOf(seq, seq === 3 ? { offset: 3 * CHUNK + 1 } : {})),
+    );
+    for (const chunk of chunks) sink.chunks.set(chunk.offset, Buffer.from(chunk.data, 'base64'));
+    const assembler = new Assembler({ sink });
+    assembler.expect(expectation);
+    expect(assembler.isComplete()).toBe(true);
+    expect(codeOf(() => assembler.verify())).toBe('KO_CHUNK_CONFLICT');
+  });
+
+  it('a restored chunk the sink cannot read back in full fails verify', () => {
+    const sink = new RecordingSink([0, 1, 2, 3, 4, 5].map((seq) => recordOf(seq)));
+    for (const chunk of chunks.slice(0, 4)) {
+      sink.chunks.set(chunk.offset, Buffer.from(chunk.data, 'base64'));
+    }
+    const assembler = new Assembler({ sink });
+    assembler.expect(expectation);
+    expect(codeOf(() => assembler.verify())).toBe('KO_TRANSFER_HASH_MISMATCH');
+  });
+});
+
+describe('MemorySink', () => {
+  it('grows while the size is unknown and keeps every byte', () => {
+    const sink = new MemorySink();
+    const data = bytes(10_000);
+    for (let offset = 0; offset < data.length; offset += 999) {
+      const piece = data.subarray(offset, offset + 999);
+      sink.write({ seq: 0, offset, size: piece.length, sha256: '' }, piece);
+    }
+    expect(sink.bytes().equals(data)).toBe(true);
   });
 });
