@@ -80,6 +80,7 @@ export function startJobRetention(hub: RetainedHub, options: JobRetentionOptions
       { waitMs: options.lockWaitMs ?? 10_000 },
     ).catch((error: unknown) => {
       acquiring = false;
+      if (stopped) return;
       log.warn(
         { err: error, event: 'jobs.retention_lock' },
         'job retention is paused: could not take the job queue lock (another KO process holds it?); retrying at the next pass',
