@@ -1,5 +1,6 @@
 import { TERMINAL_STATES, type Job, type JobApproval } from '../../hub/job-types.ts';
 import type { DispatchReply, DispatchRequest, DispatchServices } from './dispatch-types.ts';
+import { execApprovalTarget } from './exec-approval-target.ts';
 import { formatJobResult } from './job-reply.ts';
 import { jobKey } from './pr-jobs.ts';
 import type { GuardDecision } from '../../../runner/src/guard/check-command.ts';
@@ -49,11 +50,18 @@ export async function runExec(
   const fullName = `${request.owner}/${request.repo}`;
   let approval: JobApproval | undefined;
   if (guard.verdict === 'approval') {
+    const { data: pull } = await request.octokit.rest.pulls.get({
+      owner: request.owner,
+      repo: request.repo,
+      pull_number: request.pr,
+    });
+    const headSha = pull.head.sha;
+    const target = execApprovalTarget(guard.approval_binding_sha256, headSha);
     const approved = await services.approvals.findApproved({
       kind: 'exec',
       repo: fullName,
       pr: request.pr,
-      target: guard.approval_binding_sha256,
+      target,
     });
     if (!approved) {
       const { item, audit } = await services.approvals.request({
@@ -61,8 +69,8 @@ export async function runExec(
         requester: request.commenter,
         repo: fullName,
         pr: request.pr,
-        target: guard.approval_binding_sha256,
-        summary: `exec \`${command.slice(0, 60).replace(/`/g, "'")}\``,
+        target,
+        summary: `exec \`${command.slice(0, 60).replace(/`/g, "'")}\` at ${headSha.slice(0, 7)}`,
         expiryMinutes: request.config.approval.expiry_minutes,
         traceId: request.traceId,
       });
@@ -76,7 +84,7 @@ export async function runExec(
       }
       return {
         ok: true,
-        body: `The guard wants a second person for this command (${guard.rule}: ${guard.reason}).\n\nApproval \`${item.id}\` is pending: someone else can \`/ko approve ${item.id}\`; then comment the same \`/ko exec\` again. A changed command needs its own approval.`,
+        body: `The guard wants a second person for this command (${guard.rule}: ${guard.reason}).\n\nApproval \`${item.id}\` is pending: someone else can \`/ko approve ${item.id}\`; then comment the same \`/ko exec\` again. It holds for this exact command at head \`${headSha.slice(0, 7)}\`: a changed command or a push to the PR needs a new approval.`,
       };
     }
     // The runner recomputes this binding for the text it receives and runs only on a match.

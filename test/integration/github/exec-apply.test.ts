@@ -120,6 +120,31 @@ describe('/ko exec in apply mode through a real runner', () => {
     expect(reactionsOf(stack, commentId)).toEqual(['eyes', 'rocket']);
   }, 90_000);
 
+  it('an exec approval is bound to the PR head: after a push the same command needs a new one', async () => {
+    const command = 'Set-Content -Path approved.txt -Value ok';
+    const pendingId = async (): Promise<string | undefined> => {
+      const asked = stack.sandbox.as('alice').comment(REPO, 1, `/ko exec ${command}`);
+      const reply = await until(() =>
+        repliesAfter(stack, asked).find((c) => /is pending|^Job `/.test(c.body)),
+      );
+      return /Approval `([^`]+)` is pending/.exec(reply.body)?.[1];
+    };
+    stack.sandbox.setPermission(REPO, 'carol', 'admin');
+    const first = await pendingId();
+    expect(first).toBeDefined();
+    const approve = stack.sandbox.as('carol').comment(REPO, 1, `/ko approve ${first}`);
+    await until(() => repliesAfter(stack, approve).find((c) => c.body.includes('was approved')));
+    // Approved at this head: the same command is queued.
+    expect(await pendingId()).toBeUndefined();
+
+    stack.sandbox.as('alice').pushCommit(REPO, { branch: 'feature', files: { 'g.txt': 'g\n' } });
+    const second = await pendingId();
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    const jobs = await stack.app.hub!.queue.list();
+    expect(jobs.filter((j) => j.spec.script === command)).toHaveLength(1);
+  }, 60_000);
+
   it('/ko cancel stops a running job, and its result comment says cancelled', async () => {
     const { jobId } = await exec('Start-Sleep 60');
     const hub = stack.app.hub!;
