@@ -8,7 +8,7 @@ import { readNumber } from './read-payload.ts';
 import { runListeners } from './run-listeners.ts';
 
 /** TRANSIENT failures: retried this many times after the first run (DESIGN.md: 3, with jitter). */
-export const DELIVERY_RETRY_DEFAULTS = { retries: 3, baseMs: 500 } as const;
+const DELIVERY_RETRY_DEFAULTS = { retries: 3, baseMs: 500 } as const;
 
 export interface DeliveryWorkerDeps {
   ledger: DeliveryLedger;

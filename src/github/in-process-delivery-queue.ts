@@ -64,7 +64,10 @@ export class InProcessDeliveryQueue implements DeliveryQueuePort {
     return this.#queue.size;
   }
 
-  /** Resolves with how delivery `id` ended in this process (at once if it already has). */
+  /**
+   * Resolves with how delivery `id` ended in this process (at once if it already has). Only for
+   * ids this queue gets: an ignored event or a skipped duplicate never settles here.
+   */
   settled(id: string): Promise<DeliveryOutcome> {
     const known = this.#outcomes.get(id);
     if (known) return Promise.resolve(known);
