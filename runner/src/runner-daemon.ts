@@ -194,7 +194,11 @@ export class RunnerDaemon {
       }
       // The process that ran it died with the previous runner; say so instead of guessing.
       const result = lostJobResult(this.spool, job.jobId);
-      this.spool.finish(job.jobId, result);
+      this.spool
+        .finish(job.jobId, result)
+        .catch((error: unknown) =>
+          this.#log.error({ err: error, job_id: job.jobId }, 'spool write failed'),
+        );
       this.#queueResult(result, false);
     }
   }
@@ -252,8 +256,9 @@ export class RunnerDaemon {
     if (this.spool.has(jobId)) {
       // The same job again (a resend after a reconnect): never run it twice.
       const result = this.spool.result(jobId);
-      if (result) this.#sendResult(jobId, result);
-      else this.connection.send(createFrame('exec.accepted', { job_id: jobId }, opts));
+      if (result) return this.#sendResult(jobId, result);
+      await this.spool.whenBegun(jobId);
+      this.connection.send(createFrame('exec.accepted', { job_id: jobId }, opts));
       return;
     }
     if (this.#draining)
@@ -344,11 +349,29 @@ export class RunnerDaemon {
       });
     }
 
-    // Spool before accepting: a runner that accepted a job can always account for it.
-    this.spool.begin(jobId, body);
-    this.connection.send(createFrame('exec.accepted', { job_id: jobId }, opts));
+    // Spool (durably) before accepting and running: a runner that accepted a job can always
+    // account for it, even after a host crash, so the hub never hands it to another runner.
+    // The slot is taken now; the fdatasync runs in the background meanwhile.
     const abort = new AbortController();
-    const done = this.#run(frame, cwd, abort);
+    const done = this.spool.begin(jobId, body).then(
+      () => {
+        this.connection.send(createFrame('exec.accepted', { job_id: jobId }, opts));
+        return this.#run(frame, cwd, abort);
+      },
+      (error: unknown) => {
+        this.#log.error({ err: error, job_id: jobId }, 'could not spool the job; refusing it');
+        this.#running.delete(jobId);
+        this.#reject(frame, {
+          reason_code: 'SPOOL_WRITE_FAILED',
+          message:
+            `the runner could not write the job to its spool: ${(error as Error).message}`.slice(
+              0,
+              2000,
+            ),
+        });
+        this.#checkIdle();
+      },
+    );
     this.#running.set(jobId, { abort, done });
   }
 
@@ -387,7 +410,10 @@ export class RunnerDaemon {
         },
         logger: log,
       });
-      this.spool.finish(jobId, result);
+      // Sent while the spool syncs it: the hub acks only once its own copy is durable.
+      this.spool
+        .finish(jobId, result)
+        .catch((error: unknown) => log.error({ err: error }, 'spool write of the result failed'));
       log.info(
         { status: result.status, exit_code: result.exit_code, duration_ms: result.duration_ms },
         'job finished',

@@ -8,7 +8,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KoFrameByType } from '../../contracts/ko-v1/generated/frames.ts';
 import { PreconditionError } from '../../contracts/errors.ts';
 import { HUB_DEFAULTS, type HubOptions } from './hub-options.ts';
-import { FileJobQueue, type JobQueue } from './job-queue.ts';
+import { FileJobQueue, newJobId, normalizeSpec, type JobQueue } from './job-queue.ts';
 import { TERMINAL_STATES, runnerSatisfies, type Job, type JobSpec } from './job-types.ts';
 import { OutputStore, type OutputStream } from './output-store.ts';
 import { RunnerSession, effectiveLabels } from './runner-session.ts';
@@ -626,18 +626,49 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
       throw new PreconditionError('HUB_CLOSED', 'the hub is shutting down', {
         hint: 'retry against the restarted app',
       });
-    const outcome = await this.queue.submit(spec);
-    if (outcome.created) {
-      const approval = outcome.job.spec.approval;
-      if (approval)
-        this.#log.info(
-          { job_id: outcome.job.id, approval_id: approval.id, approved_by: approval.approved_by },
-          'job submitted with an approval',
-        );
-      this.emit('job', outcome.job);
-      this.pump();
+    // A runner with a free slot now gets the job in the same durable write as the submission
+    // (one fdatasync instead of two before exec.request leaves); the queue still decides, so a
+    // queued job that ranks higher for that runner keeps its turn. The slot holds the new id
+    // before the write, so a runner that leaves meanwhile has the job in `active` like any other.
+    const session = this.#idleSessionFor(normalizeSpec(spec));
+    const id = newJobId();
+    session?.active.add(id);
+    let outcome: { job: Job; created: boolean };
+    try {
+      outcome = await this.queue.submit(spec, session ? { claimFor: session.profile!, id } : {});
+    } catch (error) {
+      session?.active.delete(id);
+      throw error;
     }
+    const job = outcome.job;
+    const direct = session !== undefined && job.id === id && job.state === 'dispatched';
+    if (session && !direct) session.active.delete(id);
+    if (!outcome.created) return outcome;
+    const approval = job.spec.approval;
+    if (approval)
+      this.#log.info(
+        { job_id: job.id, approval_id: approval.id, approved_by: approval.approved_by },
+        'job submitted with an approval',
+      );
+    this.emit('job', job);
+    // A runner that left or was replaced during the write had the job in `active`: its close
+    // (lease) or its successor's hello (requeue) took care of it, as for a pumped claim.
+    if (direct && this.#sessions.get(session.runnerId) === session) this.#sendRequest(session, job);
+    else if (!direct) this.pump();
     return outcome;
+  }
+
+  /** The first connected runner with a free slot that satisfies the job, if any. */
+  #idleSessionFor(spec: Job['spec']): RunnerSession | undefined {
+    const now = Date.now();
+    for (const session of this.#sessions.values())
+      if (
+        session.isOpen &&
+        session.freeSlots(now) > 0 &&
+        runnerSatisfies({ spec }, session.profile!)
+      )
+        return session;
+    return undefined;
   }
 
   async getJob(id: string): Promise<Job | undefined> {

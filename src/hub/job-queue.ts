@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { PreconditionError } from '../../contracts/errors.ts';
+import { LogicError, PreconditionError } from '../../contracts/errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { DurableLog } from './durable-log.ts';
 import { isPrunable } from './prunable-jobs.ts';
@@ -21,8 +21,13 @@ import {
  * writes for `transition`, a GSI on idempotency key) can replace the file one (ADR 0004).
  */
 export interface JobQueue {
-  /** Adds a job; with an idempotency key already seen, returns the first job and `created: false`. */
-  submit(spec: JobSpec): Promise<{ job: Job; created: boolean }>;
+  /**
+   * Adds a job; with an idempotency key already seen, returns the first job and `created: false`.
+   * With `claimFor`, a new job that this runner satisfies and that no queued job it could take
+   * ranks before is stored already `dispatched` to it: one durable write for submit and claim.
+   * `id` (from `newJobId`) lets the caller bind the job to a runner slot before the write ends.
+   */
+  submit(spec: JobSpec, options?: SubmitOptions): Promise<{ job: Job; created: boolean }>;
   get(id: string): Promise<Job | undefined>;
   list(states?: JobState[]): Promise<Job[]>;
   /** The best queued job (priority, then age) this runner satisfies, moved to `dispatched`. */
@@ -30,8 +35,8 @@ export interface JobQueue {
   /**
    * Applies `patch` only if the job is currently in one of `from` (a conditional write);
    * returns the new job, or undefined when the condition failed. This is what makes results
-   * apply at most once. With `durable: false` the promise does not wait for the disk (for
-   * changes a crash may lose safely, like dispatched → running).
+   * apply at most once. With `durable: false` the promise does not wait for the disk and costs
+   * no sync of its own (for changes a crash may lose safely, like dispatched → running).
    */
   transition(
     id: string,
@@ -49,7 +54,21 @@ export interface JobQueue {
   prune(before: Date, options?: { dryRun?: boolean; compact?: boolean }): Promise<Job[]>;
 }
 
+interface SubmitOptions {
+  claimFor?: RunnerProfile;
+  id?: string;
+}
+
 type LogRecord = { t: 'put'; job: Job };
+
+/**
+ * A new job id: time-ordered prefix, random tail.
+ *
+ * @example newJobId(); // 'job_mwz83jp355e2dca7c3'
+ */
+export function newJobId(): string {
+  return `job_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
+}
 
 /**
  * The file-backed queue: an append-only JSONL log of whole-job records (last one wins), every
@@ -95,7 +114,10 @@ export class FileJobQueue implements JobQueue {
     return queue;
   }
 
-  async submit(spec: JobSpec): Promise<{ job: Job; created: boolean }> {
+  async submit(
+    spec: JobSpec,
+    options: SubmitOptions = {},
+  ): Promise<{ job: Job; created: boolean }> {
     const normalized = normalizeSpec(spec);
     const key = normalized.idempotency_key;
     if (key !== undefined) {
@@ -105,7 +127,7 @@ export class FileJobQueue implements JobQueue {
     }
     const now = new Date().toISOString();
     const job: Job = {
-      id: `job_${Date.now().toString(36)}${randomBytes(5).toString('hex')}`,
+      id: options.id ?? newJobId(),
       spec: normalized,
       state: 'queued',
       seq: ++this.#seq,
@@ -118,6 +140,16 @@ export class FileJobQueue implements JobQueue {
       result: null,
       reason: null,
     };
+    if (this.#jobs.has(job.id))
+      throw new LogicError('JOB_ID_TAKEN', `job id ${job.id} is already in the queue`, {
+        hint: 'pass a fresh newJobId() or none',
+      });
+    const runner = options.claimFor;
+    if (runner && runnerSatisfies(job, runner) && !this.#queuedAhead(job, runner)) {
+      job.state = 'dispatched';
+      job.runner_id = runner.runner_id;
+      job.attempts = 1;
+    }
     // Reserve the key before the await so a concurrent duplicate sees it.
     this.#jobs.set(job.id, job);
     this.#index(undefined, job);
@@ -139,6 +171,15 @@ export class FileJobQueue implements JobQueue {
       .map((id) => this.#jobs.get(id) as Job)
       .sort(compareJobs)
       .map((job) => structuredClone(job));
+  }
+
+  /** Whether a queued job this runner could take ranks before `job` (priority, then age). */
+  #queuedAhead(job: Job, runner: RunnerProfile): boolean {
+    for (const id of this.#byState.get('queued') ?? []) {
+      const queued = this.#jobs.get(id) as Job;
+      if (compareJobs(queued, job) < 0 && runnerSatisfies(queued, runner)) return true;
+    }
+    return false;
   }
 
   #index(before: Job | undefined, after: Job): void {
@@ -180,9 +221,10 @@ export class FileJobQueue implements JobQueue {
     const next: Job = { ...current, ...patch, updated_at: new Date().toISOString() };
     this.#jobs.set(id, next);
     this.#index(current, next);
-    const written = this.#log.append({ t: 'put', job: next } satisfies LogRecord);
-    if (options.durable === false) written.catch(() => undefined);
-    else await written;
+    // A non-durable change is written now and reaches the disk with the next durable one.
+    await this.#log.append({ t: 'put', job: next } satisfies LogRecord, {
+      durable: options.durable !== false,
+    });
     return structuredClone(next);
   }
 
@@ -197,10 +239,7 @@ export class FileJobQueue implements JobQueue {
    * change can slip in between the snapshot and the rename; appends still in flight on the old
    * file are in the snapshot already, since memory is updated before every append.
    */
-  async prune(
-    before: Date,
-    options: { dryRun?: boolean; compact?: boolean } = {},
-  ): Promise<Job[]> {
+  async prune(before: Date, options: { dryRun?: boolean; compact?: boolean } = {}): Promise<Job[]> {
     const doomed = [...TERMINAL_STATES]
       .flatMap((state) => [...(this.#byState.get(state) ?? [])])
       .map((id) => this.#jobs.get(id) as Job)

@@ -71,7 +71,10 @@ export interface RunnerProfile {
 }
 
 /** A job goes to a runner only if the runner has every capability and label the job asks for. */
-export function runnerSatisfies(job: Job, runner: RunnerProfile): boolean {
+export function runnerSatisfies(
+  job: { spec: Pick<Job['spec'], 'capabilities' | 'labels'> },
+  runner: RunnerProfile,
+): boolean {
   return (
     job.spec.capabilities.every((c) => runner.capabilities.includes(c)) &&
     job.spec.labels.every((l) => runner.labels.includes(l))

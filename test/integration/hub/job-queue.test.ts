@@ -30,6 +30,33 @@ describe('FileJobQueue', () => {
     const c = (await again.submit({ script: 'c' })).job;
     expect(c.seq).toBeGreaterThan(b.seq); // age order survives the restart
     await again.close();
+    // The torn line was cut on open: the first write after it is not lost with it.
+    const third = await FileJobQueue.open(dir);
+    expect(await third.get(c.id)).toMatchObject({ spec: { script: 'c' }, state: 'queued' });
+    await third.close();
+  });
+
+  it('submits and claims in one durable write for an idle runner, unless a queued job ranks first', async () => {
+    const q = await FileJobQueue.open(dir);
+    const runner = { runner_id: 'r1', capabilities: [], labels: ['linux'] };
+    const direct = await q.submit({ script: 'now' }, { claimFor: runner });
+    expect(direct.job).toMatchObject({ state: 'dispatched', runner_id: 'r1', attempts: 1 });
+    expect(readFileSync(join(dir, 'jobs.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    // Not for a runner that lacks a label the job wants.
+    const windows = await q.submit({ script: 'w', labels: ['windows'] }, { claimFor: runner });
+    expect(windows.job.state).toBe('queued');
+    // Not past an older queued job of the same or higher priority that this runner could take.
+    const waiting = (await q.submit({ script: 'waiting', priority: 7 })).job;
+    const behind = await q.submit({ script: 'behind', priority: 7 }, { claimFor: runner });
+    expect(behind.job.state).toBe('queued');
+    // A higher priority goes first.
+    const urgent = await q.submit({ script: 'urgent', priority: 9 }, { claimFor: runner });
+    expect(urgent.job).toMatchObject({ state: 'dispatched', runner_id: 'r1' });
+    await q.close();
+    const reopened = await FileJobQueue.open(dir);
+    expect(await reopened.get(direct.job.id)).toMatchObject({ state: 'dispatched', attempts: 1 });
+    expect(await reopened.get(waiting.id)).toMatchObject({ state: 'queued' });
+    await reopened.close();
   });
 
   it('returns the first job for concurrent submissions with one idempotency key', async () => {

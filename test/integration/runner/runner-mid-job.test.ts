@@ -1,10 +1,11 @@
 // Runner processes interrupted mid-job: nothing lost across a dropped socket or a hub restart; a
 // runner restart reports the job lost (never re-run); the first signal drains.
 // Real ko-runner processes, real PowerShell 7, real ws.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { Spool } from '../../../runner/src/spool.ts';
 import type { Job } from '../../../src/hub/job-types.ts';
 import { startHub, type HubFixture } from '../hub/hub-fixture.ts';
 import { requirePwsh, spawnRunner, type RunnerProcess } from './runner-fixture.ts';
@@ -78,7 +79,9 @@ it('a socket killed mid-job: the runner reconnects, resumes, and every byte arri
   expect(done).toMatchObject({ attempts: 1, result: { status: 'succeeded', exit_code: 0 } });
   expect(await outputSoFar(job.id)).toBe(EXPECTED);
   expect(runner.logs()).toContain('reconnecting to hub');
-  await vi.waitFor(() => expect(readdirSync(join(work, 'runner-drop', 'spool'))).toEqual([])); // acked → spool cleared
+  await vi.waitFor(() =>
+    expect(Spool.pendingJobIds(join(work, 'runner-drop', 'spool'))).toEqual([]),
+  ); // acked → spool cleared
 });
 
 it('a hub restarted mid-job: the job stays bound, the runner resumes delivery', async () => {
@@ -106,7 +109,7 @@ it('a runner killed mid-job reports it lost on restart; it is never run twice', 
   });
   first.runner.child.kill('SIGKILL');
   await first.runner.exited;
-  expect(existsSync(join(dataDir, 'spool', job.id, 'request.json'))).toBe(true);
+  expect(Spool.pendingJobIds(join(dataDir, 'spool'))).toEqual([job.id]);
   const again = spawnRunner({ url: f.url, token: first.token, root, dataDir, extra: ['--apply'] });
   runners.push(again);
   const done = await waitDone(job.id, again);
