@@ -33,8 +33,9 @@ const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGT
 /**
  * Installs stop handlers for SIGINT/SIGTERM before the app starts, so a signal during startup
  * is held until the app is up and then stops it cleanly (instead of the default action killing
- * the process). The first signal stops the app, flushes the log and exits 0 (13 if stopping
- * failed); a second one exits at once with 128 + the signal number.
+ * the process). The first signal stops the app (which waits a bounded time for running webhook
+ * handlers; queued ones run at the next start, ADR 0006), flushes the log and exits 0 (13 if
+ * stopping failed); a second one exits at once with 128 + the signal number.
  *
  * The handlers stay installed (`on`, not `once`): libraries such as signal-exit (pulled in by
  * proper-lockfile) re-raise a signal when they see no other listener, which would kill the
