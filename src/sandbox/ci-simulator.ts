@@ -1,4 +1,4 @@
-import { createCheckRun, setStatus, updateCheckRun } from './actions/checks.ts';
+import { createCheckRun, ensureSuite, setStatus, updateCheckRun } from './actions/checks.ts';
 import type { SandboxContext } from './context.ts';
 import type { CiCheck, RepoState } from './state.ts';
 
@@ -8,7 +8,8 @@ const DEFAULT_DELAY_MS = 50;
 /**
  * Plays a CI app: when a PR is opened or its head moves, it starts the repository's configured
  * checks on the head commit (check runs of the "Sandbox CI" app, or commit statuses) and
- * completes each after its delay with its outcome (`never` stays in progress).
+ * completes each after its delay with its outcome (`never` stays in progress). With `queuedMs`
+ * the app's check suite sits queued, without runs, for that long first.
  *
  * @example
  * repo.ci = { checks: [{ name: 'build', outcome: 'success', delayMs: 20 }] };
@@ -20,7 +21,31 @@ export class CiSimulator {
   private readonly waiters: (() => void)[] = [];
 
   start(sb: SandboxContext, repo: RepoState, sha: string, branch: string): void {
-    for (const check of repo.ci?.checks ?? []) this.run(sb, repo, sha, branch, check);
+    for (const check of repo.ci?.checks ?? []) {
+      const queuedMs = check.kind === 'status' ? 0 : (check.queuedMs ?? 0);
+      if (queuedMs <= 0) {
+        this.run(sb, repo, sha, branch, check);
+        continue;
+      }
+      // The suite exists (queued, no runs) from the push on; the run comes when the job starts.
+      ensureSuite(sb, repo, sb.state.ciApp.id, sha, branch);
+      this.later(queuedMs, () => this.run(sb, repo, sha, branch, check));
+    }
+  }
+
+  /** Runs `work` after `ms`, counted as pending work for idle(). */
+  private later(ms: number, work: () => void): void {
+    this.running += 1;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      try {
+        work();
+      } finally {
+        this.running -= 1;
+        if (this.running === 0) for (const wake of this.waiters.splice(0)) wake();
+      }
+    }, ms);
+    this.timers.add(timer);
   }
 
   private run(
@@ -62,17 +87,7 @@ export class CiSimulator {
               });
           })();
     if (check.outcome === 'never') return;
-    this.running += 1;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      try {
-        finish();
-      } finally {
-        this.running -= 1;
-        if (this.running === 0) for (const wake of this.waiters.splice(0)) wake();
-      }
-    }, check.delayMs ?? DEFAULT_DELAY_MS);
-    this.timers.add(timer);
+    this.later(check.delayMs ?? DEFAULT_DELAY_MS, finish);
   }
 
   /** Resolves when no simulated check is still waiting to complete. */

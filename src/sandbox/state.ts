@@ -157,6 +157,11 @@ export interface CiCheck {
   delayMs?: number;
   /** a check run (default) or a commit status */
   kind?: 'check' | 'status';
+  /**
+   * ms the CI app's check suite stays `queued` with no runs before this check run starts (as
+   * GitHub Actions makes the suite at the push and the runs when a job is picked up); default 0
+   */
+  queuedMs?: number;
 }
 
 export interface CiConfig {

@@ -1,28 +1,30 @@
 import type { GateCheck } from '../approvals/gate-check-run.ts';
-import { GATE_CHECK_NAME } from '../approvals/gate-check-run.ts';
-import type { StepContext } from './step-context.ts';
+import { judgeChecks } from './judge-checks.ts';
+import type { Octokit, StepContext } from './step-context.ts';
 
-interface RunLike {
-  name: string;
-  status: string;
-  conclusion: string | null;
-}
-
-const PASSING = ['success', 'neutral', 'skipped'];
-
-function fromRun(run: RunLike): GateCheck['state'] {
-  if (run.status !== 'completed') return 'pending';
-  return PASSING.includes(run.conclusion ?? '') ? 'success' : 'failure';
-}
-
-function fromStatus(state: string): GateCheck['state'] {
-  if (state === 'success') return 'success';
-  return state === 'pending' ? 'pending' : 'failure';
+/**
+ * KO's own app id, from the installation Octokit's app authentication (Probot's auth strategy
+ * answers `{ type: 'app' }` locally with the app id, no request). Undefined when it cannot say;
+ * judgeChecks then still recognises KO's suite by its ko/gate run.
+ *
+ * @example const appId = await appIdOf(octokit); // 42
+ */
+export async function appIdOf(octokit: Octokit): Promise<number | undefined> {
+  try {
+    const auth = (await (octokit.auth as (options: { type: 'app' }) => Promise<unknown>)({
+      type: 'app',
+    })) as { appId?: unknown } | null;
+    const id = Number(auth?.appId);
+    return Number.isInteger(id) && id > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * How each required check stands on `sha`, from its check runs (latest per name) and the
- * combined status. With no required checks, every check that reported (except ko/gate itself).
+ * How each required check stands on `sha`, from its check runs, check suites and combined
+ * status (judge-checks.ts says how). With no required checks, every check that reported and every
+ * other app's suite (except KO's own).
  *
  * @example const checks = await readChecks(ctx, sha, ['build']); // [{ name: 'build', state: 'success' }]
  */
@@ -40,20 +42,23 @@ export async function readChecks(
       per_page: 100,
     }),
   );
+  const suites = await ctx.gh('checks.listSuitesForRef', () =>
+    ctx.octokit.paginate(ctx.octokit.rest.checks.listSuitesForRef, {
+      owner,
+      repo,
+      ref: sha,
+      per_page: 100,
+    }),
+  );
   const combined = await ctx.gh('repos.getCombinedStatusForRef', () =>
     ctx.octokit.rest.repos.getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100 }),
   );
-  const states = new Map<string, GateCheck['state']>();
-  // Newest first, so the first seen per name is the latest attempt.
-  for (const run of [...runs].sort((a, b) => b.id - a.id)) {
-    if (run.name === GATE_CHECK_NAME || states.has(run.name)) continue;
-    states.set(run.name, fromRun(run));
-  }
-  for (const status of combined.data.statuses) {
-    if (!states.has(status.context)) states.set(status.context, fromStatus(status.state));
-  }
-  if (required.length === 0) {
-    return [...states].map(([name, state]) => ({ name, state }));
-  }
-  return required.map((name) => ({ name, state: states.get(name) ?? 'missing' }));
+  const ownAppId = await ctx.ownAppId();
+  return judgeChecks({
+    runs,
+    suites,
+    statuses: combined.data.statuses,
+    required,
+    ownAppIds: ownAppId === undefined ? [] : [ownAppId],
+  });
 }

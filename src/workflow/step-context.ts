@@ -18,6 +18,8 @@ export interface StepContext {
   now: () => Date;
   approvals: ApprovalQueue;
   approvalItem: (id: string) => Promise<ApprovalItem | undefined>;
+  /** KO's own GitHub App id (its check suites are not waited for), when known. */
+  ownAppId: () => Promise<number | undefined>;
   /** Writes the queue's audit events to the audit log under the run's trace. */
   auditApproval: (events: readonly AuditEvent[]) => Promise<void>;
 }

@@ -19,6 +19,7 @@ import {
   type RetryRequest,
   type RetryResult,
 } from './retry-run.ts';
+import { appIdOf } from './read-checks.ts';
 import { RunStore } from './run-store.ts';
 import { STEP_IMPLEMENTATIONS } from './run-steps.ts';
 import {
@@ -51,6 +52,11 @@ export interface WorkflowEngineOptions {
   retry?: RetryPolicy;
   /** Who requests scheduled runs; default 'ko[bot]'. */
   botLogin?: string;
+  /**
+   * KO's GitHub App id: its own check suites (GitHub makes one on every push) are not waited for.
+   * Default: asked of the installation Octokit's app auth (read-checks.ts appIdOf).
+   */
+  appId?: number;
   /** How often the scheduler reconciles waiting runs (tick); default 60 000 ms. */
   reconcileEveryMs?: number;
 }
@@ -143,6 +149,8 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
   const prLock = lock('pr');
   const startLock = lock('start');
   let scheduler: WorkflowScheduler | undefined;
+  let ownAppId: Promise<number | undefined> | undefined =
+    options.appId === undefined ? undefined : Promise.resolve(options.appId);
 
   const runLogger = (run: WorkflowRun): Logger =>
     withTrace(options.logger, { trace_id: run.trace_id, corr_id: run.id }).child({
@@ -203,6 +211,7 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
       now,
       approvals: options.approvals,
       approvalItem,
+      ownAppId: () => (ownAppId ??= appIdOf(octokit)),
       auditApproval: (events) => auditApproval(run, events),
     };
     return STEP_IMPLEMENTATIONS[run.step](ctx);
