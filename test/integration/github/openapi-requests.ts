@@ -110,6 +110,8 @@ export class OpenApiRequestValidator {
   constructor() {
     const file = require.resolve('@octokit/openapi/generated/ghes-3.19.json');
     this.spec = normalizeNullable(JSON.parse(readFileSync(file, 'utf8'))) as Spec;
+    // GitHub's own format for `owner/name` (pulls.create's head_repo); ajv does not know it.
+    this.ajv.addFormat('repo.nwo', /^[^/]+\/[^/]+$/);
     this.ajv.addSchema(this.spec as object, 'ghes');
     // Literal segments win over parameters (`/pulls/comments` before `/pulls/{pull_number}`).
     this.byRegex = Object.keys(this.spec.paths)

@@ -1,7 +1,7 @@
 // Every request KO sends to GitHub during a representative flow (status, exec through a real
-// runner, merge through the ko/gate buttons, rollback with an Abort) fits GitHub's published
-// OpenAPI description: the operation exists, its query parameters are documented, and its body
-// fits the operation's request body schema.
+// runner, the synthetic workflow, merge through the ko/gate buttons, rollback with an Abort) fits
+// GitHub's published OpenAPI description: the operation exists, its query parameters are
+// documented, and its body fits the operation's request body schema.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ const CONFIG = [
   'mode: apply',
   'approval:',
   '  required: true',
+  '  auto_approve_synthetic: true',
   'checks:',
   '  required: [build]',
   'exec:',
@@ -41,9 +42,17 @@ const EXPECTED = [
   'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
   'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge',
   'POST /graphql',
+  'POST /repos/{owner}/{repo}/git/blobs',
+  'POST /repos/{owner}/{repo}/git/trees',
+  'POST /repos/{owner}/{repo}/git/commits',
+  'POST /repos/{owner}/{repo}/git/refs',
+  'POST /repos/{owner}/{repo}/pulls',
+  'DELETE /repos/{owner}/{repo}/git/refs/{ref}',
 ];
 
 const sent: SentRequest[] = [];
+// Loading and compiling the description takes seconds: one for both tests.
+const validator = new OpenApiRequestValidator();
 let stack: Stack;
 let runner: RunnerProcess;
 
@@ -101,6 +110,15 @@ describe('what KO sends to GitHub', () => {
       55_000,
     );
 
+    await ask('alice', 1, '/ko synthetic');
+    await until(
+      () =>
+        Object.values(stack.sandbox.state.repos[REPO]?.issues ?? {}).find(
+          (i: IssueState) => i.pull?.headRef.startsWith('ko/synthetic-') && i.pull.mergedAt,
+        ),
+      45_000,
+    );
+
     await ask('alice', 1, '/ko merge');
     press(await until(() => gate(1), 45_000), 'proceed', 'carol');
     await until(() => stack.sandbox.getPullRequest(REPO, 1).merged === true, 45_000);
@@ -119,7 +137,6 @@ describe('what KO sends to GitHub', () => {
       45_000,
     );
 
-    const validator = new OpenApiRequestValidator();
     const problems = sent.flatMap((request) => validator.check(request));
     expect(problems).toEqual([]);
     const covered = [...new Set(sent.map((r) => validator.operationOf(r) ?? '?'))].sort();
@@ -131,7 +148,6 @@ describe('what KO sends to GitHub', () => {
   }, 240_000);
 
   it('the check is not vacuous: a wrong body, an unknown field or query parameter, an unknown route fail', () => {
-    const validator = new OpenApiRequestValidator();
     const checkRun = {
       method: 'POST',
       route: '/repos/{owner}/{repo}/check-runs',
