@@ -4,6 +4,7 @@
 // on one PR are answered in the order they were written.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ProbotOctokit } from 'probot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KoOctokitClass } from '../../../src/github/throttled-octokit.ts';
 import {
@@ -131,6 +132,34 @@ describe('ack-first deliveries', () => {
     expect(auditText()).toContain(`"action":"delivery.failed"`);
     expect(auditText()).toContain(`issue_comment delivery ${guid}`);
     expect(stack.logs.some((l) => l.includes('delivery failed') && l.includes(guid))).toBe(true);
+  });
+
+  it('a redelivery (by hand) of a TRANSIENT failure is handled again; of a handled one, skipped', async () => {
+    const id = stack.sandbox.as('bob').comment(REPO, 1, '/ko help approve');
+    stack.sandbox.serverErrors(3, { status: 502, match: reactionsPath(id) });
+    const guid = await guidOf(id);
+    expect(await stack.app.deliveries!.settled(guid)).toMatchObject({ state: 'failed' });
+    const app = new ProbotOctokit({
+      auth: { appId: stack.sandbox.appId, privateKey: stack.sandbox.privateKeyPem },
+      baseUrl: stack.sandbox.apiUrl,
+    });
+    const redeliver = async (copies: number): Promise<void> => {
+      const first = stack.sandbox.deliveries().find((d) => d.guid === guid);
+      await app.request('POST /app/hook/deliveries/{delivery_id}/attempts', {
+        delivery_id: first?.id ?? 0,
+      });
+      await until(
+        () => stack.sandbox.deliveries().filter((d) => d.guid === guid).length === copies,
+      );
+    };
+    await redeliver(2);
+    expect(await stack.app.deliveries!.settled(guid)).toMatchObject({ state: 'done' });
+    expect(repliesAfter(stack, id)).toHaveLength(1);
+    expect(await stack.app.github!.ledger.get(guid)).toMatchObject({ state: 'done', attempts: 4 });
+    await redeliver(3);
+    await settled(stack);
+    expect(repliesAfter(stack, id)).toHaveLength(1);
+    expect(reactionsOf(stack, id)).toEqual(['eyes', 'rocket']);
   });
 
   it('comments on one PR are answered in the order they were written', async () => {
