@@ -39,9 +39,9 @@ export function planCalls(
   const required = config.checks.required;
   add(
     'checks',
-    `GET ${r}/commits/{head}/check-runs + /status`,
+    `GET ${r}/commits/{head}/check-runs + /check-suites + /status`,
     required.length === 0
-      ? 'wait until every reported check passes'
+      ? 'wait until every reported check and check suite passes'
       : `wait for ${required.join(', ')} (at most ${config.checks.timeout_minutes} min)`,
   );
   add('checks', `POST ${r}/check-runs`, 'the ko/gate check run says what KO waits for');
