@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { KoFrameByType } from '../../contracts/ko-v1/generated/frames.ts';
 import { PreconditionError } from '../../contracts/errors.ts';
+import { backoffDelay } from '../../runner/src/backoff.ts';
 import { HUB_DEFAULTS, type HubOptions } from './hub-options.ts';
 import { FileJobQueue, newJobId, normalizeSpec, type JobQueue } from './job-queue.ts';
 import { TERMINAL_STATES, runnerSatisfies, type Job, type JobSpec } from './job-types.ts';
@@ -24,8 +25,11 @@ type Resolved = Required<
   heartbeatTimeoutMs: number;
 };
 
-/** Rejection codes after which the job goes back to the queue: nothing ran. */
+/** Rejection codes after which the job goes back to the queue: nothing ran (a TRANSIENT start failure). */
 const REQUEUE_REJECTIONS = new Set(['RUNNER_BUSY', 'RUNNER_DRAINING', 'RUNNER_AT_CAPACITY']);
+/** DESIGN.md: a TRANSIENT failure to start a job is retried 3 times, with exponential backoff. */
+const START_RETRIES = 3;
+const START_RETRY_BASE_MS = 1_000;
 const MAX_DISPATCH_ATTEMPTS = 5;
 
 /** A summary of a connected runner, for the API and tests. */
@@ -455,15 +459,18 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     session.active.delete(jobId);
     if (code === 'RUNNER_DRAINING') session.draining = true;
     if (code === 'RUNNER_BUSY') {
-      session.busyUntil = Date.now() + 1_000;
-      setTimeout(() => this.pump(), 1_050).unref();
+      // That runner gets nothing for a while, longer after each refusal of this job (about 1, 2,
+      // 4 s); another runner with a free slot may take the job meanwhile.
+      const delay = backoffDelay(job.attempts - 1, {
+        baseMs: START_RETRY_BASE_MS,
+        maxMs: START_RETRY_BASE_MS * 8,
+      });
+      session.busyUntil = Date.now() + delay;
+      setTimeout(() => this.pump(), delay + 50).unref();
     }
     let updated: Job | undefined;
-    if (
-      REQUEUE_REJECTIONS.has(code) &&
-      job.attempts < MAX_DISPATCH_ATTEMPTS &&
-      !job.cancel_requested
-    ) {
+    const transient = REQUEUE_REJECTIONS.has(code);
+    if (transient && job.attempts <= START_RETRIES && !job.cancel_requested) {
       updated = await this.queue.transition(jobId, ['dispatched'], {
         state: 'queued',
         runner_id: null,
@@ -472,7 +479,9 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     } else {
       const detail = guard
         ? `${message} (guard ${guard.verdict}: ${guard.rule}: ${guard.reason})`
-        : message;
+        : transient && !job.cancel_requested
+          ? `${message} (gave up after ${job.attempts} attempts)`
+          : message;
       updated = await this.queue.transition(jobId, ['dispatched', 'running'], {
         state: 'rejected',
         reason: { code, message: detail },

@@ -179,6 +179,37 @@ describe('dispatch, output, result, ack', () => {
     );
     const retry = await runner.next('exec.request', (r) => r.body.job_id === second.id, 5_000);
     expect(retry.idempotency_key).toBe(`${second.id}#2`);
+    // 3 retries with exponential backoff (DESIGN.md, TRANSIENT start failures), then it ends.
+    // The backoff outlasts the test hub's 3 s heartbeat timeout, so the runner keeps beating.
+    const beat = setInterval(
+      () => runner.send(createEnvelope('heartbeat', { running_jobs: [] })),
+      500,
+    );
+    for (const attempt of [3, 4]) {
+      runner.send(
+        createEnvelope('exec.rejected', {
+          job_id: second.id,
+          reason_code: 'RUNNER_BUSY',
+          message: 'busy',
+        }),
+      );
+      const again = await runner.next('exec.request', (r) => r.body.job_id === second.id, 10_000);
+      expect(again.idempotency_key).toBe(`${second.id}#${attempt}`);
+    }
+    runner.send(
+      createEnvelope('exec.rejected', {
+        job_id: second.id,
+        reason_code: 'RUNNER_BUSY',
+        message: 'busy',
+      }),
+    );
+    await vi.waitFor(async () => expect((await f.hub.getJob(second.id))?.state).toBe('rejected'));
+    expect(await f.hub.getJob(second.id)).toMatchObject({
+      attempts: 4,
+      reason: { code: 'RUNNER_BUSY', message: 'busy (gave up after 4 attempts)' },
+    });
+    expect(runner.frames.filter((fr) => fr.type === 'exec.request')).toEqual([]);
+    clearInterval(beat);
     runner.close();
   });
 });
