@@ -1,5 +1,6 @@
 // /ko exec in apply mode through a real ko-runner (--apply, PowerShell 7): a long result split
-// into capped comments that link the whole output the hub keeps, and /ko cancel of a running job.
+// into capped comments that link the whole output the hub keeps, an approval that a push to the
+// PR voids, and /ko cancel of a running job.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
