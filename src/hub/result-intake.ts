@@ -10,6 +10,42 @@ const MAX_STREAM_RESETS = 2;
 /** A chunk.nack names at most this many seqs (chunk.nack.schema.json). */
 const NACK_MAX = 10_000;
 const STREAMS = ['stdout', 'stderr'] as const;
+/** After this long a seq still missing is asked for again (the runner resends its result every 10 s or more). */
+const RENACK_AFTER_MS = 5_000;
+
+/**
+ * When each missing seq was last asked for, per session and job stream. A result waiting for N
+ * chunks is checked again as each one arrives; asking again for those still on their way would
+ * make the runner send them again (N nacks of up to N seqs each).
+ */
+const asked = new WeakMap<RunnerSession, Map<string, Map<number, number>>>();
+
+function askedOf(session: RunnerSession, jobId: string, stream: OutputStream): Map<number, number> {
+  let bySession = asked.get(session);
+  if (!bySession) asked.set(session, (bySession = new Map()));
+  const key = `${jobId}/${stream}`;
+  let seqs = bySession.get(key);
+  if (!seqs) bySession.set(key, (seqs = new Map()));
+  return seqs;
+}
+
+/** The seqs of `missing` not asked for on this session in the last RENACK_AFTER_MS; marks them asked. */
+function dueForNack(
+  session: RunnerSession,
+  jobId: string,
+  stream: OutputStream,
+  missing: number[],
+): number[] {
+  const seqs = askedOf(session, jobId, stream);
+  const now = Date.now();
+  const due = missing.filter((seq) => now - (seqs.get(seq) ?? -Infinity) >= RENACK_AFTER_MS);
+  for (const seq of due) seqs.set(seq, now);
+  return due;
+}
+
+function forgetAsked(session: RunnerSession, jobId: string): void {
+  for (const stream of STREAMS) asked.get(session)?.delete(`${jobId}/${stream}`);
+}
 
 /**
  * Applies an exec.result at most once: every chunk the result counts must be stored (missing
@@ -46,6 +82,7 @@ export async function completeResult(
     (TERMINAL_STATES.has(job.state) && job.state !== 'lost')
   ) {
     hub.pendingResults.delete(jobId);
+    forgetAsked(session, jobId);
     ack(true);
     return;
   }
@@ -56,13 +93,17 @@ export async function completeResult(
     stdout: hub.outputs.check(jobId, 'stdout', body.streams.stdout),
     stderr: hub.outputs.check(jobId, 'stderr', body.streams.stderr),
   };
+  let waiting = false;
   for (const stream of STREAMS) {
     const check = checks[stream];
-    if (check.state === 'missing') {
-      hub.pendingResults.set(jobId, { session, frame, resets });
-      nack(stream, check.missing);
-      return;
-    }
+    if (check.state !== 'missing') continue;
+    waiting = true;
+    const due = dueForNack(session, jobId, stream, check.missing);
+    if (due.length > 0) nack(stream, due);
+  }
+  if (waiting) {
+    hub.pendingResults.set(jobId, { session, frame, resets });
+    return;
   }
 
   const mismatches = STREAMS.filter((stream) => checks[stream].state === 'mismatch');
@@ -70,16 +111,18 @@ export async function completeResult(
     for (const stream of mismatches) hub.outputs.reset(jobId, stream);
     hub.pendingResults.set(jobId, { session, frame, resets: resets + 1 });
     for (const stream of mismatches) {
-      const chunks = Math.min(body.streams[stream].chunks, NACK_MAX);
-      nack(
-        stream,
-        Array.from({ length: chunks }, (_, i) => i),
+      const all = Array.from(
+        { length: Math.min(body.streams[stream].chunks, NACK_MAX) },
+        (_, i) => i,
       );
+      askedOf(session, jobId, stream).clear();
+      nack(stream, dueForNack(session, jobId, stream, all));
     }
     return;
   }
 
   hub.pendingResults.delete(jobId);
+  forgetAsked(session, jobId);
   await hub.outputs.flush(jobId);
   const result =
     mismatches.length === 0
