@@ -4,6 +4,7 @@ import { asKoError, ConflictError, TransientError } from '../../contracts/errors
 import type { ApprovalQueue } from '../approvals/approval-queue.ts';
 import type { ApprovalItem, AuditEvent } from '../approvals/approval-types.ts';
 import { StoreApprovalRepository } from '../approvals/store-approval-repository.ts';
+import type { RepoConfigResult } from '../config/repo-config/load-repo-config.ts';
 import type { ExperienceStore } from '../store/experience-store.ts';
 import type { AuditInput } from '../store/audit/audit-record.ts';
 import { withTrace } from '../telemetry/logger.ts';
@@ -57,6 +58,11 @@ export interface WorkflowEngineOptions {
    * Default: asked of the installation Octokit's app auth (read-checks.ts appIdOf).
    */
   appId?: number;
+  /**
+   * How the scheduler re-reads a repo's config before each synthetic run and on a config push;
+   * default: `.github/ko.yml` from the default branch through `octokitFor` (fetch-repo-config.ts).
+   */
+  readScheduledConfig?: (repo: RepoRef) => Promise<RepoConfigResult>;
   /** How often the scheduler reconciles waiting runs (tick); default 60 000 ms. */
   reconcileEveryMs?: number;
 }
@@ -582,12 +588,14 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
             apply: entry.config.mode === 'apply',
           }),
         tick,
-        readConfig: async (entry) => {
-          const octokit = await options.octokitFor(entry.installationId);
-          const gh = <T>(label: string, call: () => Promise<T>) =>
-            callGitHub(label, call, { logger: options.logger, policy });
-          return (await readDefaultBranchConfig(gh, octokit, entry.owner, entry.repo)).result;
-        },
+        readConfig:
+          options.readScheduledConfig ??
+          (async (entry) => {
+            const octokit = await options.octokitFor(entry.installationId);
+            const gh = <T>(label: string, call: () => Promise<T>) =>
+              callGitHub(label, call, { logger: options.logger, policy });
+            return (await readDefaultBranchConfig(gh, octokit, entry.owner, entry.repo)).result;
+          }),
       });
     },
 

@@ -18,19 +18,20 @@ describe('synthetic workflow, unattended, twice in a row', () => {
   let h: Harness;
   let ko: EngineProcess;
 
+  // Every second (croner's six-field form, which ko.yml does not allow) instead of every ten
+  // minutes, to keep the test short; the scheduler's re-read before each fire sees the same.
+  const valid = loadRepoConfig(koYml({ synthetic: { enabled: true } }));
+  const config = { ...valid, synthetic: { ...valid.synthetic, cron: '* * * * * *' } };
+
   beforeAll(async () => {
     h = await startHarness();
-    ko = await h.startEngine();
+    ko = await h.startEngine({ readScheduledConfig: async () => ({ ok: true, config }) });
   });
   afterAll(async () => {
     await h.close();
   });
 
   it('the scheduler starts runs, the reconcile timer drives them, and two merge in turn', async () => {
-    const valid = loadRepoConfig(koYml({ synthetic: { enabled: true } }));
-    // Every second (croner's six-field form, which ko.yml does not allow) instead of every ten
-    // minutes, to keep the test short.
-    const config = { ...valid, synthetic: { ...valid.synthetic, cron: '* * * * * *' } };
     ko.engine.startScheduler([{ installationId: h.installationId, ...h.repo, config }]);
     const merged = async (): Promise<WorkflowRun[]> =>
       (await ko.store.read(), Object.values(ko.store.data.workflows) as WorkflowRun[])
