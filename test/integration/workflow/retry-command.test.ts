@@ -60,7 +60,7 @@ describe('/ko retry on a pull request', () => {
     expect(reply).toContain('Nothing to retry: no failed run on this PR. `/ko status` shows');
   });
 
-  it('a merge that failed on its checks is retried after the fix and merges; apply needs admin; merged is not retried', async () => {
+  it('a merge that failed on its checks is retried after the fix and merges; apply needs admin and no dry-run label; merged is not retried', async () => {
     // The CI fails on the current head.
     stack.sandbox
       .as('alice')
@@ -79,6 +79,13 @@ describe('/ko retry on a pull request', () => {
     const refused = await ask('bob', '/ko retry');
     expect(refused).toContain('Not retried: @bob has write access, but retrying merge run');
     expect(refused).toContain('needs admin');
+    // The dry-run label forces dry-run for the PR: an applied run is not continued under it.
+    stack.sandbox.as('alice').addLabel(REPO, 1, 'ko:dry-run');
+    await stack.sandbox.idle();
+    const labelled = await ask('alice', '/ko retry');
+    expect(labelled).toContain('is in apply mode, but the PR has the ko:dry-run label');
+    stack.sandbox.as('alice').removeLabel(REPO, 1, 'ko:dry-run');
+    await stack.sandbox.idle();
     const retried = await ask('alice', '/ko retry');
     expect(retried).toContain(
       'from step `checks`, where it had ended failed: required check failed: build',
