@@ -2,7 +2,11 @@
 // 1. a no-op job's round trip (submit → result applied) through hub + runner, with 100 runners
 //    connected, against a raw ws echo on the same loopback. The runners are in-process
 //    RunnerDaemon instances with a no-op executor (no PowerShell), so the figure is KO's own
-//    overhead: frames, validation, queue fsyncs, spool writes.
+//    overhead: 6 frames (request, accepted, 2 chunks, result, ack), each validated on both ends,
+//    and 3 fdatasyncs in a row on the critical path: the hub's submit+claim (one write when a
+//    runner is idle), the runner's spooled request (before it accepts), the hub's completed job
+//    (before it acks). The runner's result sync runs while the result travels; `accepted` is
+//    written without a sync of its own. `--round-trip` runs only this part (for --cpu-prof).
 // 2. 1,000 concurrent runner connections (clients in a child process): memory per connection in
 //    the hub process against a bare ws server holding the same 1,000 sockets.
 // 3. dispatch throughput with those 1,000 runners (scripted: they answer at once) against raw ws
@@ -373,7 +377,21 @@ async function queueStorage(
 
 // ---- run -----------------------------------------------------------------------------------
 
-export async function run(): Promise<BenchResult[]> {
+/**
+ * KO overhead (ms) of the round trip before the queue and spool rework (session 2, quiet
+ * machine, KO_BENCH_CONNECTIONS=200 KO_BENCH_JOBS=500): 4 fdatasyncs and 2 fsyncs per job, a
+ * folder per job in the runner spool. Printed next to today's figure, for comparison.
+ */
+const OVERHEAD_BEFORE = {
+  disk: { p50: 7.1, p95: 11.3 },
+  tmpfs: { p50: 2.4, p95: 6.9 },
+} as const;
+
+function beforeNote(where: 'disk' | 'tmpfs', p: 'p50' | 'p95' | 'p99'): string {
+  return p === 'p99' ? '' : `; before the rework: ${OVERHEAD_BEFORE[where][p]} ms`;
+}
+
+async function roundTrips(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   progress('raw ws echo');
   const echo = stats(await echoRoundTrips(ROUND_TRIPS));
@@ -384,7 +402,7 @@ export async function run(): Promise<BenchResult[]> {
       name: `hub: no-op job round trip ${p} (${RUNNERS_FOR_LATENCY} runners)`,
       baseline: `raw ws echo ${p}`,
       ratio: ko[p] / echo[p],
-      detail: `${ko[p].toFixed(2)} ms vs ${echo[p].toFixed(3)} ms; KO overhead ${(ko[p] - echo[p]).toFixed(2)} ms; in-process runners, no-op executor, state on ${tmpdir()}`,
+      detail: `${ko[p].toFixed(2)} ms vs ${echo[p].toFixed(3)} ms; KO overhead ${(ko[p] - echo[p]).toFixed(2)} ms${beforeNote('disk', p)}; in-process runners, no-op executor, state on ${tmpdir()}`,
     });
   }
   // The same with the hub's and the runners' state on tmpfs, where fsync costs nothing: what is
@@ -397,10 +415,15 @@ export async function run(): Promise<BenchResult[]> {
         name: `hub: no-op job round trip ${p}, no fsync cost`,
         baseline: `raw ws echo ${p}`,
         ratio: mem[p] / echo[p],
-        detail: `${mem[p].toFixed(2)} ms vs ${echo[p].toFixed(3)} ms; KO overhead ${(mem[p] - echo[p]).toFixed(2)} ms; state on /dev/shm (tmpfs)`,
+        detail: `${mem[p].toFixed(2)} ms vs ${echo[p].toFixed(3)} ms; KO overhead ${(mem[p] - echo[p]).toFixed(2)} ms${beforeNote('tmpfs', p)}; state on /dev/shm (tmpfs)`,
       });
     }
   }
+  return results;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results = await roundTrips();
   const dir = mkdtempSync(join(tmpdir(), 'ko-bench-many-'));
   try {
     progress('1,000 raw connections');
@@ -418,7 +441,7 @@ export async function run(): Promise<BenchResult[]> {
       name: `hub: dispatch throughput (${CONNECTIONS} runners)`,
       baseline: 'raw ws request/response',
       ratio: many.jobsPerSecond / raw.roundTripsPerSecond,
-      detail: `${many.jobsPerSecond.toFixed(0)} jobs/s vs ${raw.roundTripsPerSecond.toFixed(0)} round trips/s (${THROUGHPUT_JOBS} jobs, 6 frames, 3 fsynced queue writes and an output fsync each)`,
+      detail: `${many.jobsPerSecond.toFixed(0)} jobs/s vs ${raw.roundTripsPerSecond.toFixed(0)} round trips/s (${THROUGHPUT_JOBS} jobs, 6 frames and 2–3 durable queue writes each, group-committed)`,
     });
     const storage = await queueStorage(dir);
     results.push({
@@ -436,6 +459,6 @@ export async function run(): Promise<BenchResult[]> {
 if (process.argv[2] === '--clients') {
   await runClients(process.argv[3] as 'ko' | 'raw', process.argv[4]!, process.argv[5]!);
 } else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  printResults(await run());
+  printResults(process.argv.includes('--round-trip') ? await roundTrips() : await run());
   process.exit(0);
 }

@@ -59,6 +59,8 @@ interface RunningJob {
 
 interface UnackedResult {
   body: ExecResultBody;
+  /** The request's trace, so the result (and its resends) stay in the job's trace. */
+  traceId: string | undefined;
   attempts: number;
   nextAt: number;
   since: number;
@@ -206,7 +208,7 @@ export class RunnerDaemon {
   #onReady(): void {
     // Resume: results not acked yet go out again now; missing chunks are fetched by the hub with chunk.nack.
     for (const [jobId, entry] of this.#unacked) {
-      this.#sendResult(jobId, entry.body);
+      this.#sendResult(jobId, entry.body, entry.traceId);
       entry.nextAt = Date.now() + (this.#o.resultRetryMs ?? 10_000);
     }
   }
@@ -256,7 +258,7 @@ export class RunnerDaemon {
     if (this.spool.has(jobId)) {
       // The same job again (a resend after a reconnect): never run it twice.
       const result = this.spool.result(jobId);
-      if (result) return this.#sendResult(jobId, result);
+      if (result) return this.#sendResult(jobId, result, frame.trace_id);
       await this.spool.whenBegun(jobId);
       this.connection.send(createFrame('exec.accepted', { job_id: jobId }, opts));
       return;
@@ -418,7 +420,7 @@ export class RunnerDaemon {
         { status: result.status, exit_code: result.exit_code, duration_ms: result.duration_ms },
         'job finished',
       );
-      this.#queueResult(result, true);
+      this.#queueResult(result, true, frame.trace_id);
     } catch (error) {
       log.error({ err: error }, 'job run crashed');
     } finally {
@@ -427,20 +429,25 @@ export class RunnerDaemon {
     }
   }
 
-  #queueResult(body: ExecResultBody, sendNow: boolean): void {
+  #queueResult(body: ExecResultBody, sendNow: boolean, traceId?: string): void {
     const now = Date.now();
     this.#unacked.set(body.job_id, {
       body,
+      traceId,
       attempts: 0,
       nextAt: now + (this.#o.resultRetryMs ?? 10_000),
       since: now,
     });
-    if (sendNow) this.#sendResult(body.job_id, body);
+    if (sendNow) this.#sendResult(body.job_id, body, traceId);
   }
 
-  #sendResult(jobId: string, body: ExecResultBody): void {
+  #sendResult(jobId: string, body: ExecResultBody, traceId?: string): void {
     this.connection.send(
-      createFrame('exec.result', body, { corr_id: jobId, idempotency_key: `${jobId}.result` }),
+      createFrame('exec.result', body, {
+        corr_id: jobId,
+        idempotency_key: `${jobId}.result`,
+        ...(traceId ? { trace_id: traceId } : {}),
+      }),
     );
   }
 
@@ -458,7 +465,7 @@ export class RunnerDaemon {
         { job_id: jobId, attempt: entry.attempts },
         'result not acknowledged yet; sending again',
       );
-      this.#sendResult(jobId, entry.body);
+      this.#sendResult(jobId, entry.body, entry.traceId);
     }
   }
 

@@ -5,6 +5,7 @@ import {
   type KoFrame,
   type KoFrameByType,
 } from '../../contracts/codec/index.ts';
+import { quickTraceId } from '../../src/hub/wire.ts';
 
 /** Decodes a frame from the hub; a bad one is reported, not thrown. */
 export function decodeFrame(
@@ -25,7 +26,7 @@ export function createFrame<T extends keyof KoFrameByType>(
 ): KoFrameByType[T] {
   return createEnvelope(type, body, {
     ...(options.corr_id !== undefined ? { corrId: options.corr_id } : {}),
-    ...(options.trace_id !== undefined ? { traceId: options.trace_id } : {}),
+    traceId: options.trace_id ?? quickTraceId(),
     ...(options.idempotency_key !== undefined ? { idempotencyKey: options.idempotency_key } : {}),
   });
 }
