@@ -2,7 +2,8 @@ import type { Invocation, ParsedCommand } from './parsed-command.ts';
 import { allow, approval, deny } from './policy/findings.ts';
 import { judgeDotnetCall } from './policy/judge-dotnet.ts';
 import { judgeInvocation } from './policy/judge-invocation.ts';
-import { judgeRedirection } from './policy/judge-paths.ts';
+import { judgeInvocationPaths, judgeRedirection } from './policy/judge-paths.ts';
+import { reachableLocations } from './policy/locations.ts';
 import { DOWNLOADERS, DOWNLOAD_MEMBERS, STDIN_INTERPRETERS } from './policy/rule-tables.ts';
 import { severity, type Finding, type PolicyContext, type VerdictClass } from './policy/verdict.ts';
 
@@ -88,7 +89,10 @@ function judgeDynamic(parsed: ParsedCommand): Finding[] {
  * @example evaluatePolicy(parse('Remove-Item -Recurse x'), ctx).verdict // 'deny'
  */
 export function evaluatePolicy(parsed: ParsedCommand, ctx: PolicyContext): PolicyVerdict {
-  const findings: Finding[] = [
+  // After `cd sub`, `link/x` means sub/link/x: paths are judged from every location reached.
+  const locations = reachableLocations(parsed, ctx);
+  const elsewhere = locations.cwds.slice(1).map((cwd) => ({ ...ctx, cwd }));
+  const all: Finding[] = [
     ...parsed.parseErrors.map((e) =>
       approval('parse-error', `the command does not parse cleanly: ${e}`),
     ),
@@ -97,7 +101,19 @@ export function evaluatePolicy(parsed: ParsedCommand, ctx: PolicyContext): Polic
     ...parsed.invocations.flatMap((i) => judgeInvocation(i, ctx)),
     ...parsed.dotnetCalls.flatMap((c) => judgeDotnetCall(c) ?? []),
     ...parsed.redirections.flatMap((r) => judgeRedirection(r, ctx) ?? []),
+    ...locations.findings,
+    ...elsewhere.flatMap((c) => [
+      ...parsed.invocations.flatMap((i) => judgeInvocationPaths(i, c)),
+      ...parsed.redirections.flatMap((r) => judgeRedirection(r, c) ?? []),
+    ]),
   ];
+  const seen = new Set<string>();
+  const findings = all.filter((f) => {
+    const key = `${f.verdict}\u0000${f.rule}\u0000${f.reason}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   if (findings.length === 0) findings.push(allow('no-command', 'the text runs no command'));
   const sorted = findings
     .map((f, i) => ({ f, i }))

@@ -48,6 +48,28 @@ describe('guard: relative paths start at the working directory', () => {
     expect(checkCommand(command, { root, cwd: join(root, cwd) }).verdict).toBe(verdict);
   });
 
+  it.each([
+    { command: 'Set-Location sub; Get-Content link/passwd', verdict: 'deny' },
+    { command: 'cd sub; Get-Content link/passwd', verdict: 'deny' },
+    {
+      command: 'Push-Location -LiteralPath sub; Get-Content -LiteralPath link/passwd',
+      verdict: 'deny',
+    },
+    { command: 'sl su*; Get-ChildItem li*', verdict: 'deny' },
+    { command: 'cd sub\ncd link\nGet-Content passwd', verdict: 'deny' },
+    { command: 'cd sub; Get-Content notes.txt > link/copy.txt', verdict: 'deny' },
+    { command: 'cd sub; Get-Content notes.txt', verdict: 'allow' },
+    { command: 'Push-Location sub; Pop-Location; Get-Content sub/notes.txt', verdict: 'allow' },
+    // Control flow is not followed: `cd ..` is judged from the root too (stricter, never looser).
+    { command: 'cd sub; cd ..; Get-Content sub/notes.txt', verdict: 'deny' },
+    { command: 'cd missing-folder; Get-Content sub/notes.txt', verdict: 'allow' },
+  ])(
+    'a location change inside the command is followed: $command → $verdict',
+    ({ command, verdict }) => {
+      expect(checkCommand(command, { root }).verdict).toBe(verdict);
+    },
+  );
+
   it('without a cwd the root is the start (the old behaviour, kept for callers without one)', () => {
     expect(checkCommand('Get-Content link/passwd', { root }).verdict).toBe('allow');
   });
@@ -66,6 +88,11 @@ describe('guard: relative paths start at the working directory', () => {
     });
     expect(strict).toMatchObject({ verdict: 'deny', rule: 'path-outside-root', engine: 'both' });
     expect(strict.findings.filter((f) => f.rule === 'path-outside-root')).toHaveLength(2);
+    const [afterCd] = await checkCommandsPwsh(['Set-Location sub; Get-Content link/passwd'], {
+      root,
+      pwshPath,
+    });
+    expect(afterCd).toMatchObject({ verdict: 'deny', rule: 'path-outside-root' });
   }, 60_000);
 
   it.each(['ts', 'both'] as const)(
