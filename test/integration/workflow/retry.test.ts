@@ -177,6 +177,44 @@ describe('/ko retry in the engine', () => {
     expect((await engine.get(started.id))?.state).toBe('aborted');
   });
 
+  it('a run whose approval expired is retried at the gate with a new approval, and Proceed merges it', async () => {
+    h = await startHarness({ config: koYml({ approval: { required: true, expiry_minutes: 60 } }) });
+    let offsetMs = 0;
+    const { engine, queue } = await h.startEngine({ now: () => new Date(Date.now() + offsetMs) });
+    const pr = h.sandbox.as('alice').openPullRequest('acme/widgets', {
+      head: 'feature',
+      title: 'Add feature',
+      files: { 'feature.txt': 'yes\n' },
+    }) as { number: number };
+    const started = await engine.requestMerge({
+      installationId: h.installationId,
+      ...h.repo,
+      pr: pr.number,
+      requestedBy: 'alice',
+      apply: true,
+    });
+    const waiting = await tickUntilState(engine, started.id, 'waiting_approval');
+    offsetMs = 61 * 60_000;
+    await engine.tick();
+    const expired = await engine.get(started.id);
+    expect(expired?.state).toBe('failed');
+    expect(expired?.step).toBe('gate');
+    const result = await engine.retry({ ...h.repo, pr: pr.number, requestedBy: 'alice' });
+    expect(result.outcome).toBe('restarted');
+    const again = await tickUntilState(engine, started.id, 'waiting_approval');
+    expect(again.approval_id).toBeDefined();
+    expect(again.approval_id).not.toBe(waiting.approval_id);
+    // Four eyes still bind the original requester, who also retried.
+    await expect(queue.proceed(again.approval_id ?? '', 'alice')).rejects.toMatchObject({
+      code: 'FOUR_EYES',
+    });
+    await queue.proceed(again.approval_id ?? '', 'bob');
+    await engine.onApprovalDecided({ approvalId: again.approval_id ?? '' });
+    const run = await tickUntilDone(engine, started.id);
+    expect(run.state).toBe('merged');
+    expect(h.writes.filter((w) => w.endsWith('/merge'))).toHaveLength(1);
+  });
+
   it('mayRetry refuses under the lock and nothing changes', async () => {
     h = await startHarness({ config: NO_APPROVAL, ciOutcome: 'failure' });
     const { engine, pr, failed } = await failedMergeRun(h);
