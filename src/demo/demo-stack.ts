@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { PreconditionError } from '../../contracts/errors.ts';
-import { readEnvOptions } from '../config/read-env-options.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../sandbox/index.ts';
-import { startApp, type StartedApp } from '../start-app.ts';
+import type { StartedApp } from '../start-app.ts';
 import { createLogger } from '../telemetry/logger.ts';
+import { startAppOnSandbox } from './start-app-on-sandbox.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_REPO = { owner: 'demo', repo: 'app' } as const;
@@ -31,17 +30,6 @@ export interface DemoStack {
   dir: string;
   logFile: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** pwsh on PATH, else the test PowerShell host (pwsh-host/out/pwsh). */
@@ -81,27 +69,18 @@ export async function startDemoStack(): Promise<DemoStack> {
   const dir = mkdtempSync(join(tmpdir(), 'ko-demo-'));
   const logFile = join(dir, 'app.log');
   const sandbox = await startGitHubSandbox({ appId: 1, webhookSecret: SECRET });
-  const options = readEnvOptions(
-    {
-      APP_ID: String(sandbox.appId),
-      PRIVATE_KEY: sandbox.privateKeyPem,
-      WEBHOOK_SECRET: SECRET,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      GHE_HOST: `127.0.0.1:${sandbox.port}`,
-      GHE_PROTOCOL: 'http',
-      KO_DATA_DIR: join(dir, 'data'),
-      KO_DEMO: '1',
-    },
-    dir,
-  );
   const logger = createLogger({
     service: 'ko-app',
     level: 'debug',
     primary: createWriteStream(logFile),
   });
-  const app = await startApp(options, { logger, tickIntervalMs: 1_000, execWaitMs: 60_000 });
-  sandbox.setWebhookTarget(`http://127.0.0.1:${app.port}/api/github/webhooks`);
+  const app = await startAppOnSandbox({
+    sandbox,
+    dir,
+    logger,
+    env: { KO_DEMO: '1' },
+    deps: { tickIntervalMs: 1_000, execWaitMs: 60_000 },
+  });
   const fullName = `${DEMO_REPO.owner}/${DEMO_REPO.repo}`;
   sandbox.seedRepo({
     repo: fullName,

@@ -1,24 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
 import { readEnvOptions } from '../../../src/config/read-env-options.ts';
+import { freePort } from '../../../src/demo/start-app-on-sandbox.ts';
 import { startApp, type StartedApp } from '../../../src/start-app.ts';
 import { createLogger } from '../../../src/telemetry/logger.ts';
 
-/**
- * A free TCP port from the OS. Probot's Server turns port 0 into 3000, so the app needs a real
- * number (STYLE.md §8); the tiny race between closing and reusing is accepted in tests.
- */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port from the OS (the demo stack's). */
+export { freePort };
 
 /** A fresh RSA key in PEM, made at test time: no key is ever committed. */
 export function generatePrivateKey(): string {

@@ -2,12 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEnvOptions } from '../../../src/config/read-env-options.ts';
+import { startAppOnSandbox } from '../../../src/demo/start-app-on-sandbox.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/index.ts';
 import type { CommentState } from '../../../src/sandbox/state.ts';
-import { startApp, type StartAppDependencies, type StartedApp } from '../../../src/start-app.ts';
+import type { StartAppDependencies, StartedApp } from '../../../src/start-app.ts';
 import { createLogger } from '../../../src/telemetry/logger.ts';
-import { freePort } from '../app/app-fixtures.ts';
 
 export const SECRET = 'github-integration-secret-77';
 export const REPO = 'acme/app';
@@ -32,27 +31,18 @@ export async function startStack(
   const sandbox = await startGitHubSandbox({ appId: 42, webhookSecret: SECRET });
   const dir = mkdtempSync(join(tmpdir(), 'ko-github-'));
   const logs: string[] = [];
-  const options = readEnvOptions(
-    {
-      APP_ID: String(sandbox.appId),
-      PRIVATE_KEY: sandbox.privateKeyPem,
-      WEBHOOK_SECRET: SECRET,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      GHE_HOST: `127.0.0.1:${sandbox.port}`,
-      GHE_PROTOCOL: 'http',
-      KO_DATA_DIR: join(dir, 'data'),
-      ...setup.env,
-    },
-    dir,
-  );
   const logger = createLogger({
     service: 'ko-app',
     level: 'debug',
     primary: { write: (line: string) => void logs.push(line) },
   });
-  const app = await startApp(options, { logger, ...deps });
-  sandbox.setWebhookTarget(`http://127.0.0.1:${app.port}/api/github/webhooks`);
+  const app = await startAppOnSandbox({
+    sandbox,
+    dir,
+    logger,
+    deps,
+    env: setup.env,
+  });
   sandbox.seedRepo({
     repo: REPO,
     files: { 'README.md': '# app\n', '.github/ko.yml': setup.koYml ?? KO_YML },
