@@ -6,7 +6,16 @@ import {
   type ApprovalRequest,
 } from '../../../src/approvals/approval-queue.ts';
 import { InMemoryApprovalRepository } from '../../../src/approvals/approval-repository.ts';
-import { HASH_1, HASH_2, SHA_A, SHA_B, T0, minutesAfterT0, pendingItem } from './fixtures.ts';
+import {
+  HASH_1,
+  HASH_2,
+  MERGE_REQUEST,
+  SHA_A,
+  SHA_B,
+  T0,
+  minutesAfterT0,
+  pendingItem,
+} from './fixtures.ts';
 
 function setup(items = [] as ReturnType<typeof pendingItem>[]) {
   const clock = { now: T0 };
@@ -15,15 +24,7 @@ function setup(items = [] as ReturnType<typeof pendingItem>[]) {
   return { clock, repository, queue };
 }
 
-const mergeRequest: ApprovalRequest = {
-  kind: 'merge',
-  requester: 'ann',
-  repo: 'octo/app',
-  pr: 12,
-  target: SHA_A,
-  summary: 'squash merge of #12 at aaaaaaa',
-  expiryMinutes: 60,
-};
+const mergeRequest = MERGE_REQUEST;
 const execRequest: ApprovalRequest = {
   ...mergeRequest,
   kind: 'exec',

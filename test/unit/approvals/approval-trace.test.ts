@@ -2,19 +2,10 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ApprovalQueue, type ApprovalRequest } from '../../../src/approvals/approval-queue.ts';
 import { InMemoryApprovalRepository } from '../../../src/approvals/approval-repository.ts';
-import { SHA_A, SHA_B, T0 } from './fixtures.ts';
+import { MERGE_REQUEST, SHA_B, T0 } from './fixtures.ts';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
-const request: ApprovalRequest = {
-  kind: 'merge',
-  requester: 'ann',
-  repo: 'octo/app',
-  pr: 12,
-  target: SHA_A,
-  summary: 'squash merge of #12 at aaaaaaa',
-  expiryMinutes: 60,
-  traceId: TRACE,
-};
+const request: ApprovalRequest = { ...MERGE_REQUEST, traceId: TRACE };
 
 function setup() {
   const lines: Record<string, unknown>[] = [];
