@@ -358,12 +358,13 @@ export class Assembler {
    * Decodes a chunk's base64 into `reserve`'s view of its final place when given, else into the
    * shared scratch buffer, and checks it against the chunk's size and sha256.
    */
-  #decode(chunk: ExecChunkBody, reserve?: (offset: number, size: number) => Buffer): Buffer {
+  #decode(
+    chunk: ExecChunkBody,
+    reserve?: (offset: number, size: number) => Buffer | undefined,
+  ): Buffer {
     if (Buffer.byteLength(chunk.data, 'base64') !== chunk.size) this.#hashMismatch(chunk);
-    let target: Buffer;
-    if (reserve) {
-      target = reserve(chunk.offset, chunk.size);
-    } else {
+    let target = reserve?.(chunk.offset, chunk.size);
+    if (!target) {
       if (scratch.length < chunk.size) scratch = Buffer.allocUnsafe(chunk.size);
       target = scratch.subarray(0, chunk.size);
     }

@@ -326,13 +326,47 @@ describe('Assembler with its own sink', () => {
 });
 
 describe('MemorySink', () => {
-  it('grows while the size is unknown and keeps every byte', () => {
+  const data = bytes(10_000);
+  const pieces = (size: number) =>
+    Array.from({ length: Math.ceil(data.length / size) }, (_, i) => ({
+      seq: i,
+      offset: i * size,
+      size: Math.min(size, data.length - i * size),
+      sha256: '',
+    }));
+
+  it.each([
+    { name: 'in order', order: (n: number) => Array.from({ length: n }, (_, i) => i) },
+    { name: 'reversed', order: (n: number) => Array.from({ length: n }, (_, i) => n - 1 - i) },
+    {
+      name: 'far chunk first',
+      order: (n: number) => [2, 0, 1, ...Array.from({ length: n - 3 }, (_, i) => i + 3)],
+    },
+  ])('grows while the size is unknown and keeps every byte: $name', ({ order }) => {
     const sink = new MemorySink();
-    const data = bytes(10_000);
-    for (let offset = 0; offset < data.length; offset += 999) {
-      const piece = data.subarray(offset, offset + 999);
-      sink.write({ seq: 0, offset, size: piece.length, sha256: '' }, piece);
+    const records = pieces(999);
+    for (const seq of order(records.length)) {
+      const record = records[seq] as ChunkRecord;
+      sink.write(record, data.subarray(record.offset, record.offset + record.size));
     }
     expect(sink.bytes().equals(data)).toBe(true);
+  });
+
+  it('does not allocate for a chunk that claims a far offset', () => {
+    const far = Buffer.from('abc');
+    const chunk: ExecChunkBody = {
+      transfer_id: 't-far',
+      stream: 'stdout',
+      seq: 7,
+      total: null,
+      offset: 2 ** 31,
+      size: 3,
+      sha256: sha(far),
+      data: far.toString('base64'),
+    };
+    const before = process.memoryUsage().arrayBuffers;
+    const assembler = new Assembler();
+    expect(assembler.add(chunk)).toBe('added');
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1024 * 1024);
   });
 });
