@@ -408,7 +408,11 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     }
   }
 
-  /** Puts a job back in the queue when that is safe, else ends it in `endState`. */
+  /**
+   * Puts a job back in the queue when that is safe, else ends it in `endState`. `cancelled` is the
+   * end of a job that never reached its runner (lost before accept): a TRANSIENT start failure,
+   * retried 3 times like a refusal; a `lost` idempotent job may run up to 5 times.
+   */
   async #requeueOrEnd(
     job: Job,
     from: Job['state'][],
@@ -416,8 +420,9 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
     reason: { code: string; message: string },
     requeue: boolean,
   ): Promise<void> {
+    const limit = endState === 'cancelled' ? START_RETRIES + 1 : MAX_DISPATCH_ATTEMPTS;
     const updated =
-      requeue && !job.cancel_requested && job.attempts < MAX_DISPATCH_ATTEMPTS
+      requeue && !job.cancel_requested && job.attempts < limit
         ? await this.queue.transition(job.id, from, {
             state: 'queued',
             runner_id: null,
