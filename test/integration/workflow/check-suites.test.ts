@@ -1,4 +1,4 @@
-import { ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appIdOf } from '../../../src/workflow/read-checks.ts';
 import { koYml, startHarness, tickUntilDone, type Harness } from './workflow-harness.ts';
@@ -49,16 +49,15 @@ describe('check suites in the checks step', () => {
     expect(h.writes.filter((w) => w.endsWith('/merge'))).toEqual([]);
   });
 
-  it('knows KO’s own app id from the installation Octokit, without a request', async () => {
+  it('knows KO’s own app id from Probot’s installation Octokit (app.auth)', async () => {
     h = await startHarness();
-    const octokit = new ProbotOctokit({
-      auth: {
-        appId: h.sandbox.appId,
-        privateKey: h.sandbox.privateKeyPem,
-        installationId: h.installationId,
-      },
+    const probot = new Probot({
+      appId: h.sandbox.appId,
+      privateKey: h.sandbox.privateKeyPem,
       baseUrl: h.sandbox.apiUrl,
+      secret: 'unused',
     });
-    expect(await appIdOf(octokit)).toBe(h.sandbox.appId);
+    const octokit = await probot.auth(h.installationId);
+    expect(await appIdOf(octokit as Parameters<typeof appIdOf>[0])).toBe(h.sandbox.appId);
   });
 });
