@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PreconditionError } from '../../../contracts/errors.ts';
@@ -10,6 +11,7 @@ import {
   checkCommandsPwsh,
   checkCommandStrict,
 } from '../../../runner/src/guard/check-command-pwsh.ts';
+import { resolveInsideRoot } from '../../../runner/src/sandbox/resolve-inside-root.ts';
 
 interface GuardCheckOptions {
   json?: boolean;
@@ -17,6 +19,7 @@ interface GuardCheckOptions {
   engine: string;
   platform?: string;
   pwsh?: string;
+  cwd?: string;
 }
 
 const ENGINES = ['ts', 'pwsh', 'both'] as const;
@@ -60,10 +63,26 @@ async function runGuardCheck(text: string, options: GuardCheckOptions): Promise<
     if (options.platform === 'win32') guardOptions.root = path.win32.resolve(options.root);
   }
   if (options.pwsh !== undefined) guardOptions.pwshPath = options.pwsh;
+  if (options.cwd !== undefined) guardOptions.cwd = jobCwd(guardOptions, options.cwd);
   if (options.engine === 'ts') return checkCommand(text, guardOptions);
   if (options.engine === 'pwsh')
     return (await checkCommandsPwsh([text], guardOptions))[0] as GuardDecision;
   return checkCommandStrict(text, guardOptions);
+}
+
+/** The job's working directory, resolved inside the root the way the runner's sandbox does. */
+function jobCwd(guardOptions: GuardOptions, cwd: string): string {
+  const platform = guardOptions.platform ?? process.platform;
+  const verdict = resolveInsideRoot(guardOptions.root, cwd, { platform });
+  const onDisk = platform === process.platform;
+  if (!verdict.inside || (onDisk && !existsSync(verdict.resolved))) {
+    throw new PreconditionError(
+      'GUARD_BAD_CWD',
+      `--cwd ${cwd} is not a folder inside the root ${guardOptions.root}${verdict.inside ? '' : `: ${verdict.reason}`}`,
+      { hint: 'give the job working_dir: a folder inside --root, relative to it or absolute' },
+    );
+  }
+  return verdict.resolved;
 }
 
 function formatHuman(decision: GuardDecision): string {
@@ -95,6 +114,10 @@ export function registerGuardCommand(program: Command): void {
       'ts',
     )
     .option('--platform <os>', 'path rules to apply: win32, linux or darwin (default: this host)')
+    .option(
+      '--cwd <dir>',
+      "the job's working_dir (inside --root): relative paths in the command start there",
+    )
     .option(
       '--pwsh <path>',
       'pwsh executable for --engine pwsh/both (default: $KO_PWSH, then pwsh on PATH)',
