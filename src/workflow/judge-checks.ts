@@ -54,8 +54,9 @@ function worst(states: readonly State[]): State {
  * left out.
  *
  * - A name is judged by its latest check run (else the commit status of that context); a
- *   completed run whose suite is queued or in progress again counts as pending (the suite was
- *   re-requested: the run is being re-run, its old conclusion is stale).
+ *   completed run whose suite is queued or in progress counts as pending: the suite was
+ *   re-requested (the run is being re-run, its old conclusion is stale), or siblings still run
+ *   (KO waits for the whole suite of a required check).
  * - `app:<slug>` is judged by all suites of that app: one not completed → pending (also before
  *   its runs exist), one completed with a failing conclusion → failure.
  * - No required entries: every run and status that reported must pass, and every other app's
