@@ -80,4 +80,21 @@ describe('OutputChunker', () => {
     chunker.flush();
     expect(emitted.map((x) => Buffer.from(x.data, 'base64').toString())).toEqual(['live']);
   });
+
+  it('drops output after end() and gives the same summary when ended again', () => {
+    const emitted: ExecChunkBody[] = [];
+    const chunker = new OutputChunker({
+      jobId: 'j',
+      stream: 'stdout',
+      chunkSizeBytes: 4,
+      emit: (x) => emitted.push(x),
+    });
+    chunker.write(Buffer.from('abcdef'));
+    const summary = chunker.end(true);
+    chunker.write(Buffer.from('late'));
+    chunker.flush();
+    expect(chunker.end(true)).toEqual(summary);
+    expect(emitted).toHaveLength(2);
+    expect(summary).toMatchObject({ bytes: 6, chunks: 2, truncated: true });
+  });
 });
