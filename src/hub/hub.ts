@@ -183,7 +183,12 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
   }
 
   async #onMessage(session: RunnerSession, data: RawData, isBinary: boolean): Promise<void> {
-    const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // ws hands over a Buffer (binaryType 'nodebuffer'); Buffer.from(buffer) would copy it.
+    const raw = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
     if (isBinary) {
       session.send(
         errorFrame({
