@@ -153,6 +153,7 @@ export async function startApp(
     logger,
     octokitFor,
     approvals: github.approvals,
+    ...(options.appId === undefined ? {} : { appId: options.appId }),
     ...(deps.tickIntervalMs === undefined ? {} : { reconcileEveryMs: deps.tickIntervalMs }),
   };
   const workflow =

@@ -1,3 +1,4 @@
+import { configPushHint } from '../workflow/config-push.ts';
 import { onChecksCompleted, onGateButton } from './checks-handler.ts';
 import type { DeliveryContext, HandlerServices } from './handler-services.ts';
 import { onInstallation } from './installation-handler.ts';
@@ -14,6 +15,7 @@ export const SUBSCRIBED_EVENTS = [
   'label',
   'issue_comment',
   'installation',
+  'push',
 ] as const;
 
 /** Events with a handler; other deliveries are answered and not recorded. */
@@ -24,6 +26,7 @@ const HANDLED = new Set<string>([
   'check_run',
   'installation',
   'installation_repositories',
+  'push',
 ]);
 
 /**
@@ -56,6 +59,14 @@ export function listenersFor(services: HandlerServices, context: DeliveryContext
     case 'installation':
     case 'installation_repositories':
       return [{ name: context.name, run: () => onInstallation(services, context) }];
+    case 'push': {
+      // Only a push to the default branch that (maybe) touched .github/ko.yml matters.
+      const repo = configPushHint(context.payload);
+      const workflow = services.workflow;
+      return repo && workflow
+        ? [{ name: 'push', run: () => workflow.onRepoConfigPushed(repo) }]
+        : [];
+    }
     default:
       return [];
   }

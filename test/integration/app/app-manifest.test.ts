@@ -20,7 +20,15 @@ describe('app.yml (the GitHub App manifest)', () => {
 
   it('subscribes to exactly the events KO handles', () => {
     expect([...(manifest['default_events'] as string[])].sort()).toEqual(
-      ['check_run', 'check_suite', 'installation', 'issue_comment', 'label', 'pull_request'].sort(),
+      [
+        'check_run',
+        'check_suite',
+        'installation',
+        'issue_comment',
+        'label',
+        'pull_request',
+        'push',
+      ].sort(),
     );
   });
 
