@@ -112,7 +112,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   },
   retry: {
     name: 'retry',
-    summary: "Retry this PR's last failed step.",
+    summary: "Restart this PR's last failed or conflicted run from the step it ended on.",
     argument: { kind: 'none' },
     modeOptions: false,
     access: { base: 'write' },
