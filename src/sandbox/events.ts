@@ -18,8 +18,9 @@ export function installationFor(
 }
 
 /**
- * Completes a repository event's payload the way GitHub does (`repository`, `sender`,
- * `installation`, and `organization` for org-owned repositories) and queues it for delivery.
+ * Completes a repository event's payload the way GitHub does (`repository` unless the body
+ * has one, `sender`, `installation`, and `organization` for org-owned repositories) and queues
+ * it for delivery.
  *
  * @example emitRepoEvent(sb, repo, 'issue_comment', 'alice', { action: 'created', issue, comment });
  */
@@ -32,7 +33,8 @@ export function emitRepoEvent(
 ): void {
   const payload: Record<string, unknown> = {
     ...body,
-    repository: fullRepository(sb, repo),
+    // `push` brings its own repository shape (see shapes/push.ts).
+    repository: 'repository' in body ? body.repository : fullRepository(sb, repo),
     sender: simpleUser(sb, sender),
   };
   if (sb.state.accounts[repo.owner]?.type === 'Organization')

@@ -35,6 +35,8 @@ export interface GitHubSandboxOptions {
   /** the GitHub App id; default 1 */
   appId?: number;
   appSlug?: string;
+  /** the webhook events the app subscribes to; default KO's app.yml list (push included) */
+  appEvents?: string[];
   /** the app's private key (PEM); generated when absent (read it from `privateKeyPem`) */
   privateKeyPem?: string;
   /** load state from this file at start (if it exists) and save it there on `stop()` */
@@ -154,6 +156,7 @@ export async function startGitHubSandbox(
   const state = loaded ?? createState({ appId, appSlug: options.appSlug });
   // An explicit appId wins over the snapshot's, so JWTs are checked against what the caller configured.
   if (loaded && options.appId !== undefined) state.app.id = options.appId;
+  if (options.appEvents) state.app.events = [...options.appEvents];
   const faults = new FaultInjector();
   const webhookSecret = options.webhookSecret ?? 'sandbox-webhook-secret';
   const sender = new WebhookSender(

@@ -231,6 +231,8 @@ export interface AppState {
   name: string;
   owner: string;
   createdAt: string;
+  /** the webhook events the app subscribes to; absent means the stand-in's default list */
+  events?: string[];
 }
 
 export interface SandboxState {

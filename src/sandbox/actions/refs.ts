@@ -2,13 +2,15 @@ import type { SandboxContext } from '../context.ts';
 import { emitRepoEvent } from '../events.ts';
 import { getCommit, ancestors } from '../git-objects.ts';
 import { HttpError, invalid } from '../http-error.ts';
+import { subscribesTo } from '../shapes/app.ts';
 import { pullRequest } from '../shapes/pull.ts';
+import { pushBody, pushRepository, type RefUpdate } from '../shapes/push.ts';
 import type { RepoState } from '../state.ts';
 import { ensureSuite } from './checks.ts';
 
 /**
  * Points a ref at a commit, as a push does: refuses a non-fast-forward unless forced, sends
- * `pull_request synchronize` for open PRs with this head, asks the app for a check suite on a
+ * `push` (when the app subscribes to it), `pull_request synchronize` for open PRs with this head, asks the app for a check suite on a
  * new commit (`check_suite requested`), and starts the CI for those PRs.
  *
  * @example setRef(sb, repo, 'refs/heads/feature', sha, 'alice');
@@ -31,6 +33,7 @@ export function setRef(
   repo.refs[ref] = sha;
   repo.pushedAt = sb.now();
   repo.updatedAt = sb.now();
+  emitPush(sb, repo, { ref, before, after: sha, actor });
   if (!ref.startsWith('refs/heads/')) return;
   const branch = ref.slice('refs/heads/'.length);
   ensureSuite(sb, repo, sb.state.app.id, sha, branch, before ?? null);
@@ -51,8 +54,25 @@ export function setRef(
   }
 }
 
-/** Deletes a ref; GitHub answers 422 "Reference does not exist" for a missing one. */
-export function deleteRef(repo: RepoState, ref: string): void {
-  if (!repo.refs[ref]) throw new HttpError(422, 'Reference does not exist');
+/**
+ * Deletes a ref (GitHub answers 422 "Reference does not exist" for a missing one) and sends
+ * `push` with `deleted: true`.
+ *
+ * @example deleteRef(sb, repo, 'refs/heads/feature', 'alice');
+ */
+export function deleteRef(sb: SandboxContext, repo: RepoState, ref: string, actor: string): void {
+  const before = repo.refs[ref];
+  if (!before) throw new HttpError(422, 'Reference does not exist');
   delete repo.refs[ref];
+  repo.pushedAt = sb.now();
+  emitPush(sb, repo, { ref, before, after: undefined, actor });
+}
+
+/** GitHub sends `push` for every ref update, whichever API (or merge) made it. */
+function emitPush(sb: SandboxContext, repo: RepoState, update: RefUpdate): void {
+  if (!subscribesTo(sb.state.app, 'push')) return;
+  emitRepoEvent(sb, repo, 'push', update.actor, {
+    ...pushBody(sb, repo, update),
+    repository: pushRepository(sb, repo),
+  });
 }

@@ -144,7 +144,7 @@ export function addGitRoutes(router: Router<RequestContext>): void {
     return json(200, gitRef(ctx.sb, repo, ref, sha));
   });
   router.add('DELETE', `${base}/refs/*ref`, auth, (req, ctx) => {
-    deleteRef(repoFor(req, ctx), refParam(req));
+    deleteRef(ctx.sb, repoFor(req, ctx), refParam(req), ctx.actor);
     return { status: 204 };
   });
 

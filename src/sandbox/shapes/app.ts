@@ -14,6 +14,7 @@ export const APP_PERMISSIONS: Record<string, string> = {
   statuses: 'write',
 };
 
+/** KO's app.yml `default_events`, the default subscription of the stand-in's app. */
 const APP_EVENTS = [
   'check_run',
   'check_suite',
@@ -23,6 +24,20 @@ const APP_EVENTS = [
   'push',
   'status',
 ];
+
+/** The events the app subscribes to (GitHub only sends those, plus `installation` ones). */
+function appEvents(app: AppState): string[] {
+  return app.events ?? APP_EVENTS;
+}
+
+/**
+ * True when GitHub would send this event to the app.
+ *
+ * @example if (subscribesTo(sb.state.app, 'push')) emitRepoEvent(sb, repo, 'push', actor, body);
+ */
+export function subscribesTo(app: AppState, event: string): boolean {
+  return appEvents(app).includes(event);
+}
 
 /** GitHub's `integration` (a GitHub App). */
 export function integration(sb: SandboxContext, app: AppState): Record<string, unknown> {
@@ -39,7 +54,7 @@ export function integration(sb: SandboxContext, app: AppState): Record<string, u
     created_at: app.createdAt,
     updated_at: app.createdAt,
     permissions: APP_PERMISSIONS,
-    events: APP_EVENTS,
+    events: appEvents(app),
   };
 }
 
@@ -67,7 +82,7 @@ export function installation(sb: SandboxContext, inst: InstallationState): Recor
     target_id: owner.id,
     target_type: owner.type,
     permissions: APP_PERMISSIONS,
-    events: APP_EVENTS,
+    events: appEvents(sb.state.app),
     created_at: inst.createdAt,
     updated_at: inst.createdAt,
     single_file_name: null,
