@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { TransientError } from '../../../contracts/errors.ts';
 import { assertCwdInsideRoot } from './assert-cwd-inside-root.ts';
@@ -25,7 +27,7 @@ const executorDefaults = {
 type StopReason = 'timed_out' | 'cancelled';
 
 /**
- * Runs one job's PowerShell: writes its script, starts pwsh in its own process group inside the
+ * Runs one job's PowerShell: writes its script (removed again when the job ends), starts pwsh in its own process group inside the
  * root, streams (masked, capped) output, and enforces timeout and cancel on the whole tree.
  * A command that ran and failed is a result, not an error. Throws PreconditionError for a cwd
  * outside the root or a bad job id, TransientError when the engine could not be started.
@@ -39,6 +41,27 @@ type StopReason = 'timed_out' | 'cancelled';
 export async function executeJob(request: ExecRequest, options: ExecOptions): Promise<ExecResult> {
   const cwd = await assertCwdInsideRoot(request.cwd, request.root);
   const scriptPath = await writeJobScript(options.dataDir, request.jobId, request.command);
+  try {
+    return await runScript(request, options, cwd, scriptPath);
+  } finally {
+    // The script is the job's only file here; its result lives in the spool. Without this the
+    // runner's data folder grows by one folder per job, forever.
+    await rm(dirname(scriptPath), { recursive: true, force: true, maxRetries: 3 }).catch(
+      (error: unknown) =>
+        options.logger?.warn(
+          { err: error, jobId: request.jobId },
+          'could not remove the job script',
+        ),
+    );
+  }
+}
+
+async function runScript(
+  request: ExecRequest,
+  options: ExecOptions,
+  cwd: string,
+  scriptPath: string,
+): Promise<ExecResult> {
   const graceMs = options.graceMs ?? executorDefaults.graceMs;
   const pipeWaitMs = options.pipeWaitMs ?? executorDefaults.pipeWaitMs;
   const capBytes = options.outputCapBytes ?? executorDefaults.outputCapBytes;

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobFixture, type JobFixture } from './job-fixture.ts';
 
@@ -20,13 +19,17 @@ describe('executor: UTF-8 end to end with the real PowerShell 7', () => {
 
   it('round-trips UTF-8 and writes the script as UTF-8 without a BOM', async () => {
     const text = '한국어 ✓ — ünïcödé';
+    let script = Buffer.alloc(0);
     const { result, stdout, stderr, jobDir } = await fx.run(
       `Write-Output '${text}'\n[Console]::Error.WriteLine('${text}')`,
+      { onStart: ({ scriptPath }) => (script = readFileSync(scriptPath)) },
     );
     expect(result.status).toBe('succeeded');
     expect(stdout).toBe(`${text}\n`);
     expect(stderr).toBe(`${text}\n`);
-    const script = readFileSync(join(jobDir, 'script.ps1'));
+    expect(script.length).toBeGreaterThan(0);
+    // The job's folder is removed once the job is over.
+    expect(existsSync(jobDir)).toBe(false);
     expect([...script.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
     expect(script.toString('utf8')).toContain(text);
   });
