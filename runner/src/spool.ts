@@ -89,8 +89,9 @@ export class Spool {
         rmSync(join(dir, fileName(n)), { force: true });
         continue;
       }
-      // What a killed runner left in the page cache is made durable before anything builds on it.
-      const fd = openSync(join(dir, fileName(n)), 'r');
+      // What a killed runner left in the page cache is made durable before anything builds on it
+      // ('r+': Windows flushes only a handle opened for writing).
+      const fd = openSync(join(dir, fileName(n)), 'r+');
       fsyncSync(fd);
       this.#old.set(n, fd);
     }
