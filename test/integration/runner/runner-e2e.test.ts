@@ -1,6 +1,6 @@
 // End to end: the real ko-runner process (node bin/ko-runner.js) and real PowerShell 7 against a
 // hub on a real http.Server: the four contract cases, dry-run, guard and sandbox refusals.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -78,7 +78,7 @@ beforeAll(async () => {
   await submit('cancel', {
     script: 'Write-Output waiting; Start-Sleep -Seconds 120; Write-Output never',
   });
-  await submit('dryByJob', { script: 'Write-Output hi', apply: false });
+  await submit('dryByJob', { script: 'Write-Output ran-for-real', apply: false });
   await submit('blocked', { script: 'Remove-Item -Recurse -Force /' });
   await submit('escape', { script: 'Get-ChildItem', working_dir: 'escape' });
   await submit('secrets', {
@@ -148,8 +148,9 @@ describe('safety on the runner', () => {
   it('dry-run when the job does not ask to apply: reports, runs nothing', async () => {
     const job = await finished(jobs['dryByJob']!);
     expect(job.result).toMatchObject({ status: 'dry_run', exit_code: null, started_at: null });
-    expect(await output(job.id)).toContain('[dry-run] the job did not ask to apply');
-    expect(existsSync(join(work, 'runner-a', 'jobs', job.id))).toBe(false); // no script was written
+    const text = await output(job.id);
+    expect(text).toContain('[dry-run] the job did not ask to apply');
+    expect(text).not.toMatch(/^ran-for-real$/m); // the command never ran
   });
 
   it('dry-run when the runner was started without --apply, even if the job asks', async () => {
