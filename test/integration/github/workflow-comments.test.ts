@@ -104,13 +104,11 @@ describe('workflow commands from PR comments', () => {
   }, 120_000);
 
   it('/ko abort <id> aborts a pending approval, and nothing is merged', async () => {
-    const pr = stack.sandbox
-      .as('alice')
-      .openPullRequest(REPO, {
-        head: 'to-abort',
-        title: 'Abort me',
-        files: { 'a.txt': 'a\n' },
-      }).number;
+    const pr = stack.sandbox.as('alice').openPullRequest(REPO, {
+      head: 'to-abort',
+      title: 'Abort me',
+      files: { 'a.txt': 'a\n' },
+    }).number;
     const reply = await ask('alice', pr, '/ko merge');
     expect(reply).toContain('Mode: apply');
     const approvalId = await until(() => gateApproval(pr), 45_000);
