@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, mkdirSync, rmSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Assembler } from '../../contracts/codec/assembler.ts';
+import type { ChunkRecord, ChunkSink } from '../../contracts/codec/chunk-sink.ts';
 import { FileChunkSink } from '../../contracts/codec/file-chunk-sink.ts';
 import { KoProtocolError } from '../../contracts/codec/protocol-error.ts';
 import type { ExecChunkBody, StreamSummary } from '../../contracts/ko-v1/generated/ko-v1.ts';
@@ -21,7 +22,7 @@ export type StreamCheck =
 
 interface Transfer {
   assembler: Assembler;
-  sink: FileChunkSink;
+  sink: LazyFileSink;
   /** A refused chunk contradicted what is held: the stream is fetched again at the result. */
   conflict: string | undefined;
 }
@@ -57,9 +58,7 @@ export class OutputStore {
     const key = `${jobId}/${stream}`;
     let transfer = this.#open.get(key);
     if (transfer) return transfer;
-    const paths = this.#paths(jobId, stream);
-    mkdirSync(paths.dir, { recursive: true });
-    const sink = new FileChunkSink(paths);
+    const sink = new LazyFileSink(this.#paths(jobId, stream));
     transfer = { sink, assembler: new Assembler({ sink }), conflict: undefined };
     this.#open.set(key, transfer);
     return transfer;
@@ -151,5 +150,48 @@ export class OutputStore {
     const key = `${jobId}/${stream}`;
     this.#open.get(key)?.sink.close();
     this.#open.delete(key);
+  }
+}
+
+/**
+ * A FileChunkSink opened (job folder, .out and .idx) only when a chunk carries bytes or the
+ * stream has files from before a restart: an empty stream, as most stderr and every no-op job's
+ * output, costs no mkdir or file creation (each one a journaled, synchronous call on the hub's
+ * event loop). An empty chunk is not indexed; after a restart it is simply fetched again.
+ */
+class LazyFileSink implements ChunkSink {
+  readonly #paths: { dir: string; data: string; index: string };
+  #sink: FileChunkSink | undefined;
+
+  constructor(paths: { dir: string; data: string; index: string }) {
+    this.#paths = paths;
+  }
+
+  #open(): FileChunkSink {
+    if (!this.#sink) {
+      mkdirSync(this.#paths.dir, { recursive: true });
+      this.#sink = new FileChunkSink(this.#paths);
+    }
+    return this.#sink;
+  }
+
+  held(): ChunkRecord[] {
+    return this.#sink || existsSync(this.#paths.index) ? this.#open().held() : [];
+  }
+
+  write(record: ChunkRecord, data: Buffer): void {
+    if (data.length > 0 || this.#sink) this.#open().write(record, data);
+  }
+
+  read(offset: number, size: number): Buffer {
+    return size === 0 ? Buffer.alloc(0) : this.#open().read(offset, size);
+  }
+
+  async sync(): Promise<void> {
+    await this.#sink?.sync();
+  }
+
+  close(): void {
+    this.#sink?.close();
   }
 }

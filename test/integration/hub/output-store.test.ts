@@ -1,5 +1,5 @@
 // The hub's on-disk output: chunks in, missing seqs and the stream check against exec.result out.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -53,6 +53,18 @@ describe('OutputStore', () => {
       if (!stream) throw new Error(`no output for ${jobId}`);
       return text(stream);
     }
+  });
+
+  it('keeps no files for an empty stream: verified from memory, read back as nothing', async () => {
+    const outputs = new OutputStore(dir);
+    const { chunks, summary } = runnerStream('j0', '');
+    expect(chunks.map((c) => c.size)).toEqual([0]);
+    expect(outputs.accept('j0', chunks[0] as ExecChunkBody)).toBe('stored');
+    expect(outputs.check('j0', 'stdout', summary)).toEqual({ state: 'verified' });
+    await outputs.flush('j0');
+    outputs.release('j0');
+    expect(existsSync(join(dir, 'j0'))).toBe(false); // no mkdir, no file creation per empty job
+    expect(outputs.read('j0', 'stdout')).toBeUndefined();
   });
 
   it('learns a lost tail from the summary alone', () => {
