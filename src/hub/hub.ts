@@ -563,11 +563,12 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
   async #pumpLoop(): Promise<void> {
     do {
       this.#pumpAgain = false;
-      const now = Date.now();
-      const free = [...this.#sessions.values()].filter((s) => s.isOpen && s.freeSlots(now) > 0);
-      if (free.length === 0) return;
+      // Cheap checks first: this runs after every result, mostly with nothing queued.
+      if (!this.#hasFreeRunner()) return;
       const queued = await this.queue.list(['queued']);
       if (queued.length === 0) return;
+      const now = Date.now();
+      const free = [...this.#sessions.values()].filter((s) => s.isOpen && s.freeSlots(now) > 0);
       // Claims go out together so the queue's group commit turns them into a few fsyncs.
       const claims: Promise<void>[] = [];
       for (const job of queued) {
@@ -598,6 +599,13 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
       }
       await Promise.all(claims);
     } while (this.#pumpAgain);
+  }
+
+  #hasFreeRunner(): boolean {
+    const now = Date.now();
+    for (const session of this.#sessions.values())
+      if (session.isOpen && session.freeSlots(now) > 0) return true;
+    return false;
   }
 
   #sendRequest(session: RunnerSession, job: Job): void {
