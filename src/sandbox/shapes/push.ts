@@ -5,7 +5,7 @@ import type { GitCommit, GitSignature, RepoState } from '../state.ts';
 import { fullRepository } from './repository.ts';
 
 /** What `before` or `after` says for a ref that did not exist on that side of the push. */
-export const ZERO_SHA = '0'.repeat(40);
+const ZERO_SHA = '0'.repeat(40);
 
 /**
  * The push payload lists at most 2048 commits (the rest only through the compare API).
@@ -45,6 +45,7 @@ export function pushRepository(sb: SandboxContext, repo: RepoState): Record<stri
     },
     created_at: unixSeconds(repo.createdAt),
     pushed_at: unixSeconds(repo.pushedAt),
+    custom_properties: {},
     stargazers: 0,
     master_branch: repo.defaultBranch,
     ...(org ? { organization: repo.owner } : {}),

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/index.ts';
 import {
@@ -40,6 +41,18 @@ interface Push {
 }
 
 const validator = new WebhookValidator();
+
+/** The keys of GitHub's published push examples (@octokit/webhooks-examples), at one level. */
+function exampleKeys(pick: (example: Record<string, unknown>) => unknown[]): string[] {
+  const require = createRequire(import.meta.url);
+  const all = require('@octokit/webhooks-examples/api.github.com/index.json') as {
+    name: string;
+    examples: Record<string, unknown>[];
+  }[];
+  const examples = all.find((e) => e.name === 'push')?.examples ?? [];
+  const keys = examples.flatMap((e) => pick(e).flatMap((o) => Object.keys(o as object)));
+  return [...new Set(keys)].sort();
+}
 
 describe('the stand-in sends push for every ref update, in GitHub’s shape', () => {
   let sandbox: GitHubSandbox;
@@ -98,6 +111,19 @@ describe('the stand-in sends push for every ref update, in GitHub’s shape', ()
     expect(push.head_commit?.author).toMatchObject({ name: 'alice', username: 'alice' });
     expect(push.pusher.name).toBe('alice');
     expect(push.sender.login).toBe('alice');
+  });
+
+  it('has every field of GitHub’s published push examples, in the payload, its commits and its repository', async () => {
+    const push = await pushOf('refs/heads/keys', () =>
+      sandbox.as('alice').pushCommit(FULL, { branch: 'keys', files: { 'k.txt': 'k\n' } }),
+    );
+    const has = (o: object) => (k: string) => k in o;
+    expect(exampleKeys((e) => [e.repository])).toContain('master_branch');
+    expect(exampleKeys((e) => [e]).filter((k) => !has(push)(k))).toEqual([]);
+    expect(
+      exampleKeys((e) => e.commits as unknown[]).filter((k) => !has(push.commits[0] ?? {})(k)),
+    ).toEqual([]);
+    expect(exampleKeys((e) => [e.repository]).filter((k) => !has(push.repository)(k))).toEqual([]);
   });
 
   it('the repository carries created_at and pushed_at as unix seconds, as real push payloads do', async () => {
