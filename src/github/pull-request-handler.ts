@@ -7,6 +7,24 @@ import { auditSink, type HandlerServices, type DeliveryContext } from './handler
 import { runListeners, type Listener } from './run-listeners.ts';
 import { readArray, readNumber, readRepo, readString } from './read-payload.ts';
 
+/**
+ * Adding this label to a pull request starts a synthetic run, like `/ko synthetic` in a comment
+ * (issue 5's "started by label toggle"); KO removes it again.
+ */
+export const SYNTHETIC_LABEL = 'ko:synthetic';
+
+/** Removes a label; one that is gone already (404) is fine: someone toggled it off first. */
+async function removeLabelIfThere(
+  octokit: DeliveryContext['octokit'],
+  where: { owner: string; repo: string; issue_number: number; name: string },
+): Promise<void> {
+  try {
+    await octokit.rest.issues.removeLabel(where);
+  } catch (error) {
+    if ((error as { status?: number }).status !== 404) throw error;
+  }
+}
+
 function labelsOf(payload: unknown): string[] {
   return readArray(payload, 'pull_request.labels')
     .map((label) => readString(label, 'name'))
@@ -96,7 +114,11 @@ export async function onPullRequest(
       });
       return;
     }
-    if (label !== config.labels.merge) return;
+    // The synthetic label is a toggle: adding it starts a run (as `/ko synthetic` does), and KO
+    // takes it off again so the next toggle starts the next run; its removal means nothing.
+    const synthetic = label === SYNTHETIC_LABEL;
+    if (!synthetic && label !== config.labels.merge) return;
+    if (synthetic && action === 'unlabeled') return;
     const workflow = services.workflow;
     if (action === 'unlabeled') {
       if (workflow)
@@ -120,8 +142,9 @@ export async function onPullRequest(
         repo,
         username: sender,
       });
+      const command = synthetic ? ('synthetic' as const) : ('merge' as const);
       const decision = authorize({
-        command: { name: 'merge' },
+        command: { name: command },
         commenter: { login: sender, type: readString(payload, 'sender.type') ?? null },
         permission: data as PermissionResponse,
         mode: mode.mode,
@@ -130,7 +153,7 @@ export async function onPullRequest(
       if (decision.decision !== 'allow') {
         await audit({
           actor: sender,
-          action: 'workflow.merge',
+          action: `workflow.${command}`,
           target: `${owner}/${repo}#${pr}`,
           outcome: `refused: ${decision.reason}`,
         });
@@ -139,28 +162,51 @@ export async function onPullRequest(
             owner,
             repo,
             issue_number: pr,
-            body: `The \`${label}\` label cannot start a merge: ${decision.reason}.`,
+            body: `The \`${label}\` label cannot start ${synthetic ? 'a synthetic run' : 'a merge'}: ${decision.reason}.`,
           });
         }
         return;
       }
       if (!workflow) {
-        log.warn('merge label added, but the workflow engine is not wired in this process');
+        log.warn(`${label} label added, but the workflow engine is not wired in this process`);
         return;
       }
-      listeners.push({
-        name: 'workflow.requestMerge',
-        run: () =>
-          workflow.requestMerge({
-            installationId: readNumber(payload, 'installation.id') ?? 0,
-            owner,
-            repo,
-            pr,
-            requestedBy: sender,
-            apply: mode.mode === 'apply',
-            trigger: 'label',
-          }),
-      });
+      const installationId = readNumber(payload, 'installation.id') ?? 0;
+      if (synthetic) {
+        listeners.push({
+          name: 'workflow.startSynthetic',
+          run: async () => {
+            await removeLabelIfThere(octokit, { owner, repo, issue_number: pr, name: label });
+            await workflow.startSynthetic({
+              installationId,
+              owner,
+              repo,
+              trigger: 'label',
+              requestedBy: sender,
+              apply: mode.mode === 'apply',
+            });
+            await audit({
+              actor: sender,
+              action: 'workflow.synthetic',
+              target: `${owner}/${repo}#${pr}`,
+              outcome: mode.mode,
+            });
+          },
+        });
+      } else
+        listeners.push({
+          name: 'workflow.requestMerge',
+          run: () =>
+            workflow.requestMerge({
+              installationId,
+              owner,
+              repo,
+              pr,
+              requestedBy: sender,
+              apply: mode.mode === 'apply',
+              trigger: 'label',
+            }),
+        });
     }
   } else {
     log.debug({ action }, 'pull_request event');

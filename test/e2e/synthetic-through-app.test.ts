@@ -15,6 +15,7 @@ import type { DeliveryRecord } from '../../src/github/delivery-ledger.ts';
 import { loadRepoConfig } from '../../src/config/repo-config/load-repo-config.ts';
 import { freePort, startAppOnSandbox } from '../../src/demo/start-app-on-sandbox.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/index.ts';
+import { SYNTHETIC_LABEL } from '../../src/github/pull-request-handler.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { createWorkflowEngine } from '../../src/workflow/workflow-engine.ts';
 import type { WorkflowRun } from '../../src/workflow/workflow-types.ts';
@@ -24,25 +25,31 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'synthetic-through-app-secret';
 const ENDED = ['merged', 'planned', 'failed', 'aborted', 'conflict', 'withdrawn'];
 
-/** Apply mode, `build` required, synthetic auto-approved and on a one-minute schedule. */
-const KO_YML = stringify({
-  mode: 'apply',
-  approval: { required: true, auto_approve_synthetic: true },
-  checks: { required: ['build'], timeout_minutes: 5 },
-  synthetic: { enabled: true, cron: '* * * * *' },
-});
+/** Apply mode, `build` required, synthetic auto-approved; with `scheduled`, on a one-minute cron. */
+function koYml(scheduled: boolean): string {
+  return stringify({
+    mode: 'apply',
+    approval: { required: true, auto_approve_synthetic: true },
+    checks: { required: ['build'], timeout_minutes: 5 },
+    ...(scheduled ? { synthetic: { enabled: true, cron: '* * * * *' } } : {}),
+  });
+}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function sandboxWith(repo: string, ciDelayMs: number): Promise<GitHubSandbox> {
+async function sandboxWith(
+  repo: string,
+  ciDelayMs: number,
+  scheduled = false,
+): Promise<GitHubSandbox> {
   const sandbox = await startGitHubSandbox({ webhookSecret: SECRET });
   cleanups.push(() => sandbox.stop());
   sandbox.seedRepo({
     repo,
-    files: { 'README.md': '# app\n', '.github/ko.yml': KO_YML },
+    files: { 'README.md': '# app\n', '.github/ko.yml': koYml(scheduled) },
     ci: { checks: [{ name: 'build', outcome: 'success', delayMs: ciDelayMs }] },
     requiredChecks: ['build'],
   });
@@ -98,7 +105,7 @@ function expectMergedOnce(sandbox: GitHubSandbox, repo: string, runs: WorkflowRu
 describe('the synthetic workflow through the real app', () => {
   it('runs twice in a row from its own schedule, unattended, each to one merged PR', async () => {
     const REPO = 'acme/scheduled';
-    const sandbox = await sandboxWith(REPO, 300);
+    const sandbox = await sandboxWith(REPO, 300, true);
     const dir = tempDir('ko-synthetic-app-');
     const logs: string[] = [];
     const logger = createLogger({
@@ -357,4 +364,64 @@ describe('an app restart mid-flow', () => {
       expect(readFileSync(file, 'utf8')).toContain(`"trace_id":"${run?.trace_id}"`);
     }
   }, 90_000);
+});
+
+describe('the synthetic workflow started by a label toggle', () => {
+  it('each time an admin adds ko:synthetic to a PR, KO takes it off and runs one synthetic merge', async () => {
+    const REPO = 'acme/labels';
+    const sandbox = await sandboxWith(REPO, 200);
+    sandbox.setPermission(REPO, 'alice', 'admin');
+    sandbox.setPermission(REPO, 'bob', 'write');
+    const dir = tempDir('ko-synthetic-label-');
+    const logger = createLogger({
+      service: 'ko-app',
+      level: 'warn',
+      primary: { write: () => true },
+    });
+    const app = await startAppOnSandbox({ sandbox, dir, logger, deps: { tickIntervalMs: 500 } });
+    cleanups.push(() => app.stop());
+    const store = app.github?.store;
+    if (store === undefined) throw new Error('the app started without its GitHub services');
+    const runs = async () =>
+      (Object.values((await store.read()).workflows) as WorkflowRun[]).sort((a, b) =>
+        a.started_at.localeCompare(b.started_at),
+      );
+    sandbox
+      .as('alice')
+      .openPullRequest(REPO, { head: 'feature', title: 'Feature', files: { 'f.txt': 'f\n' } });
+    const labels = () => sandbox.state.repos[REPO]?.issues['1']?.labels ?? [];
+
+    // Bob may write, but a synthetic run in apply mode needs admin: refused, said on the PR.
+    sandbox.as('bob').addLabel(REPO, 1, SYNTHETIC_LABEL);
+    await pollUntil('the refusal', () => botReplies(sandbox, REPO).length === 1, 15_000);
+    expect(botReplies(sandbox, REPO)[0]).toContain(
+      `\`${SYNTHETIC_LABEL}\` label cannot start a synthetic run`,
+    );
+    expect(await runs()).toEqual([]);
+    sandbox.as('bob').removeLabel(REPO, 1, SYNTHETIC_LABEL);
+
+    for (const round of [1, 2]) {
+      sandbox.as('alice').addLabel(REPO, 1, SYNTHETIC_LABEL);
+      await pollUntil(
+        `synthetic run ${round} to end`,
+        async () => {
+          const all = await runs();
+          return all.length === round && all.every((r) => ENDED.includes(r.state));
+        },
+        30_000,
+      );
+      // Toggled back off by KO, ready for the next toggle.
+      await pollUntil('KO to take the label off', () => !labels().includes(SYNTHETIC_LABEL), 5_000);
+    }
+    await sandbox.idle();
+    await app.deliveries?.idle();
+    const all = await runs();
+    expect(all.map((r) => [r.kind, r.trigger, r.requested_by, r.state])).toEqual([
+      ['synthetic', 'label', 'alice', 'merged'],
+      ['synthetic', 'label', 'alice', 'merged'],
+    ]);
+    expectMergedOnce(sandbox, REPO, all);
+    // KO's own removals (unlabeled, sent by the app) started nothing and replied nothing.
+    expect(botReplies(sandbox, REPO)).toHaveLength(1);
+  }, 60_000);
 });
