@@ -115,7 +115,8 @@ export interface WorkflowEngine {
   startScheduler(repos: readonly ScheduledRepo[]): void;
   /**
    * A push to a repo's default branch touched `.github/ko.yml` (configPushHint): re-read it now
-   * and add, reschedule or remove the repo's synthetic cron. Does nothing before startScheduler.
+   * and add, reschedule or remove the repo's synthetic cron. Before startScheduler it is kept and
+   * applied when the scheduler starts.
    */
   onRepoConfigPushed(repo: RepoRef): Promise<void>;
   /** The synthetic crons now: `owner/repo` → pattern. */
@@ -155,6 +156,8 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
   const prLock = lock('pr');
   const startLock = lock('start');
   let scheduler: WorkflowScheduler | undefined;
+  /** Config pushes that came before the scheduler started (startup discovery is async). */
+  let pushedBeforeStart: RepoRef[] = [];
   let ownAppId: Promise<number | undefined> | undefined =
     options.appId === undefined ? undefined : Promise.resolve(options.appId);
 
@@ -597,10 +600,27 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
             return (await readDefaultBranchConfig(gh, octokit, entry.owner, entry.repo)).result;
           }),
       });
+      const started = scheduler;
+      const early = pushedBeforeStart;
+      pushedBeforeStart = [];
+      for (const repo of early)
+        void started
+          .refresh(repo)
+          .catch((error: unknown) =>
+            options.logger.error(
+              {
+                err: error,
+                event: 'workflow.config_push_failed',
+                repo: `${repo.owner}/${repo.repo}`,
+              },
+              'could not apply a config push that came before the scheduler started',
+            ),
+          );
     },
 
     async onRepoConfigPushed(repo) {
-      await scheduler?.refresh(repo);
+      if (scheduler) await scheduler.refresh(repo);
+      else pushedBeforeStart.push(repo);
     },
 
     scheduledRepos: () => scheduler?.jobs() ?? new Map<string, string>(),

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   loadRepoConfig,
   parseRepoConfig,
@@ -191,5 +191,20 @@ describe('engine.onRepoConfigPushed against the stand-in', () => {
     });
     await engine.onRepoConfigPushed(ref);
     expect(engine.scheduledRepos().size).toBe(0);
+  });
+
+  it('keeps a config push that comes before the scheduler starts, and applies it at start', async () => {
+    h = await startHarness({
+      config: koYml({ synthetic: { enabled: true, cron: '0 4 * * *' } }),
+    });
+    const { engine } = await h.startEngine();
+    // Startup discovery is still running: the push must not be lost.
+    await engine.onRepoConfigPushed({ installationId: h.installationId, ...h.repo });
+    expect(engine.scheduledRepos().size).toBe(0);
+    engine.startScheduler([]);
+    await vi.waitFor(
+      () => expect(engine.scheduledRepos()).toEqual(new Map([['acme/widgets', '0 4 * * *']])),
+      { timeout: 10_000, interval: 20 },
+    );
   });
 });
