@@ -604,18 +604,16 @@ export function createWorkflowEngine(options: WorkflowEngineOptions): WorkflowEn
       const early = pushedBeforeStart;
       pushedBeforeStart = [];
       for (const repo of early)
-        void started
-          .refresh(repo)
-          .catch((error: unknown) =>
-            options.logger.error(
-              {
-                err: error,
-                event: 'workflow.config_push_failed',
-                repo: `${repo.owner}/${repo.repo}`,
-              },
-              'could not apply a config push that came before the scheduler started',
-            ),
-          );
+        void started.refresh(repo).catch((error: unknown) =>
+          options.logger.error(
+            {
+              err: error,
+              event: 'workflow.config_push_failed',
+              repo: `${repo.owner}/${repo.repo}`,
+            },
+            'could not apply a config push that came before the scheduler started',
+          ),
+        );
     },
 
     async onRepoConfigPushed(repo) {
