@@ -1,11 +1,9 @@
 // /ko exec in apply mode through a real ko-runner (--apply, PowerShell 7): a long result split
 // into capped comments that link the whole output the hub keeps, an approval that a push to the
 // PR voids, and /ko cancel of a running job.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GITHUB_COMMENT_LIMIT } from '../../../src/commands/split-comment.ts';
-import { requirePwsh, spawnRunner, type RunnerProcess } from '../runner/runner-fixture.ts';
+import { requirePwsh, type RunnerProcess } from '../runner/runner-fixture.ts';
 import {
   REPO,
   reactionsOf,
@@ -13,6 +11,7 @@ import {
   startStack,
   until,
   type Stack,
+  attachRunner,
 } from './github-fixture.ts';
 
 const OPERATOR_TOKEN = 'operator-token-for-exec-apply-test';
@@ -29,17 +28,7 @@ beforeAll(async () => {
     { execWaitMs: 50_000 },
     { koYml: KO_YML, env: { KO_OPERATOR_TOKEN: OPERATOR_TOKEN } },
   );
-  const hub = stack.app.hub!;
-  const root = join(stack.dir, 'repo');
-  mkdirSync(root, { recursive: true });
-  runner = spawnRunner({
-    url: `ws://127.0.0.1:${stack.app.port}/ko/v1/runners`,
-    token: (await hub.tokens.create({ name: 'ps7-runner', labels: ['ps7'] })).token,
-    root,
-    dataDir: join(stack.dir, 'runner'),
-    extra: ['--apply'],
-  });
-  await until(() => hub.runners().length === 1, 45_000);
+  runner = await attachRunner(stack, ['--apply']);
 }, 90_000);
 
 afterAll(async () => {

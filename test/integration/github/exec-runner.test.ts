@@ -1,10 +1,8 @@
 // /ko exec end to end: comment → guard pre-check → hub queue → the real ko-runner process with
 // PowerShell 7 (pwsh-host/out/pwsh) in dry-run → the output posted back on the PR; and a command
 // the guard sends for approval, approved by a second person, reaching that runner.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePwsh, spawnRunner, type RunnerProcess } from '../runner/runner-fixture.ts';
+import { requirePwsh, type RunnerProcess } from '../runner/runner-fixture.ts';
 import {
   REPO,
   reactionsOf,
@@ -12,6 +10,7 @@ import {
   startStack,
   until,
   type Stack,
+  attachRunner,
 } from './github-fixture.ts';
 
 let stack: Stack;
@@ -20,16 +19,7 @@ let runner: RunnerProcess;
 beforeAll(async () => {
   requirePwsh();
   stack = await startStack({ execWaitMs: 50_000 });
-  const hub = stack.app.hub!;
-  const root = join(stack.dir, 'repo');
-  mkdirSync(root, { recursive: true });
-  runner = spawnRunner({
-    url: `ws://127.0.0.1:${stack.app.port}/ko/v1/runners`,
-    token: (await hub.tokens.create({ name: 'ps7-runner', labels: ['ps7'] })).token,
-    root,
-    dataDir: join(stack.dir, 'runner'),
-  });
-  await until(() => hub.runners().length === 1, 45_000);
+  runner = await attachRunner(stack);
 }, 90_000);
 
 afterAll(async () => {

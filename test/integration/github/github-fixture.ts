@@ -1,5 +1,5 @@
 // The real KO app (startApp) against the GitHub stand-in, with signed webhooks both ways.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppOnSandbox } from '../../../src/demo/start-app-on-sandbox.ts';
@@ -7,6 +7,7 @@ import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/ind
 import type { CommentState } from '../../../src/sandbox/state.ts';
 import type { StartAppDependencies, StartedApp } from '../../../src/start-app.ts';
 import { createLogger } from '../../../src/telemetry/logger.ts';
+import { spawnRunner, type RunnerProcess } from '../runner/runner-fixture.ts';
 
 export const SECRET = 'github-integration-secret-77';
 export const REPO = 'acme/app';
@@ -113,4 +114,25 @@ export function reactionsOf(stack: Stack, commentId: number): string[] {
 /** Comments KO posted after comment `afterId`. */
 export function repliesAfter(stack: Stack, afterId: number, pr = 1): CommentState[] {
   return botComments(stack, pr).filter((c) => c.id > afterId);
+}
+
+/**
+ * Starts a real ko-runner process (labels `ps7`, root `<stack dir>/repo`) against the stack's hub
+ * and waits until the hub sees it.
+ *
+ * @example const runner = await attachRunner(stack, ['--apply']);
+ */
+export async function attachRunner(stack: Stack, extra: string[] = []): Promise<RunnerProcess> {
+  const hub = stack.app.hub!;
+  const root = join(stack.dir, 'repo');
+  mkdirSync(root, { recursive: true });
+  const runner = spawnRunner({
+    url: `ws://127.0.0.1:${stack.app.port}/ko/v1/runners`,
+    token: (await hub.tokens.create({ name: 'ps7-runner', labels: ['ps7'] })).token,
+    root,
+    dataDir: join(stack.dir, 'runner'),
+    ...(extra.length > 0 ? { extra } : {}),
+  });
+  await until(() => hub.runners().length === 1, 45_000);
+  return runner;
 }

@@ -2,11 +2,9 @@
 // runner, the synthetic workflow, merge through the ko/gate buttons, rollback with an Abort) fits
 // GitHub's published OpenAPI description: the operation exists, its query parameters are
 // documented, and its body fits the operation's request body schema.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckRunState, IssueState } from '../../../src/sandbox/state.ts';
-import { requirePwsh, spawnRunner, type RunnerProcess } from '../runner/runner-fixture.ts';
+import { requirePwsh, type RunnerProcess } from '../runner/runner-fixture.ts';
 import {
   REPO,
   botComments,
@@ -15,6 +13,7 @@ import {
   startStack,
   until,
   type Stack,
+  attachRunner,
 } from './github-fixture.ts';
 import { OpenApiRequestValidator, recordingOctokit, type SentRequest } from './openapi-requests.ts';
 
@@ -63,16 +62,7 @@ beforeAll(async () => {
     { koYml: CONFIG, ci: true },
   );
   stack.sandbox.setPermission(REPO, 'carol', 'admin');
-  const hub = stack.app.hub!;
-  const root = join(stack.dir, 'repo');
-  mkdirSync(root, { recursive: true });
-  runner = spawnRunner({
-    url: `ws://127.0.0.1:${stack.app.port}/ko/v1/runners`,
-    token: (await hub.tokens.create({ name: 'ps7-runner', labels: ['ps7'] })).token,
-    root,
-    dataDir: join(stack.dir, 'runner'),
-  });
-  await until(() => hub.runners().length === 1, 45_000);
+  runner = await attachRunner(stack);
 }, 90_000);
 
 afterAll(async () => {
