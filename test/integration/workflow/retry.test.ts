@@ -1,5 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkflowEngine } from '../../../src/workflow/workflow-engine.ts';
+import type { WorkflowRun } from '../../../src/workflow/workflow-types.ts';
 import {
   koYml,
   startHarness,
@@ -155,18 +157,7 @@ describe('/ko retry in the engine', () => {
   it('refuses an aborted run: a person decided, so a new /ko merge is needed', async () => {
     h = await startHarness({ config: koYml({ approval: { required: true } }) });
     const { engine, queue } = await h.startEngine();
-    const pr = h.sandbox.as('alice').openPullRequest('acme/widgets', {
-      head: 'feature',
-      title: 'Add feature',
-      files: { 'feature.txt': 'yes\n' },
-    }) as { number: number };
-    const started = await engine.requestMerge({
-      installationId: h.installationId,
-      ...h.repo,
-      pr: pr.number,
-      requestedBy: 'alice',
-      apply: true,
-    });
+    const { pr, started } = await requestFeatureMerge(h, engine);
     const run = await tickUntilState(engine, started.id, 'waiting_approval');
     await queue.abort(run.approval_id ?? '', 'bob', 'not this week');
     await engine.onApprovalDecided({ approvalId: run.approval_id ?? '' });
@@ -181,18 +172,7 @@ describe('/ko retry in the engine', () => {
     h = await startHarness({ config: koYml({ approval: { required: true, expiry_minutes: 60 } }) });
     let offsetMs = 0;
     const { engine, queue } = await h.startEngine({ now: () => new Date(Date.now() + offsetMs) });
-    const pr = h.sandbox.as('alice').openPullRequest('acme/widgets', {
-      head: 'feature',
-      title: 'Add feature',
-      files: { 'feature.txt': 'yes\n' },
-    }) as { number: number };
-    const started = await engine.requestMerge({
-      installationId: h.installationId,
-      ...h.repo,
-      pr: pr.number,
-      requestedBy: 'alice',
-      apply: true,
-    });
+    const { pr, started } = await requestFeatureMerge(h, engine);
     const waiting = await tickUntilState(engine, started.id, 'waiting_approval');
     offsetMs = 61 * 60_000;
     await engine.tick();
@@ -233,3 +213,23 @@ describe('/ko retry in the engine', () => {
     expect(await engine.get(failed.id)).toEqual(failed);
   });
 });
+
+/** Alice opens a feature PR and asks KO to merge it in apply mode. */
+async function requestFeatureMerge(
+  harness: Harness,
+  engine: WorkflowEngine,
+): Promise<{ pr: { number: number }; started: WorkflowRun }> {
+  const pr = harness.sandbox.as('alice').openPullRequest('acme/widgets', {
+    head: 'feature',
+    title: 'Add feature',
+    files: { 'feature.txt': 'yes\n' },
+  }) as { number: number };
+  const started = await engine.requestMerge({
+    installationId: harness.installationId,
+    ...harness.repo,
+    pr: pr.number,
+    requestedBy: 'alice',
+    apply: true,
+  });
+  return { pr, started };
+}

@@ -161,39 +161,43 @@ export async function startHarness(
   return harness;
 }
 
-/** Calls tick until the run reaches `state` (or `timeoutMs` passes). */
-export async function tickUntilState(
+type RunRecord = NonNullable<Awaited<ReturnType<WorkflowEngine['get']>>>;
+
+const ENDED = ['merged', 'planned', 'failed', 'aborted', 'conflict', 'withdrawn'];
+
+/** Calls tick until the run satisfies `done` (or `timeoutMs` passes), as the reconcile timer would. */
+async function tickUntil(
   engine: WorkflowEngine,
   runId: string,
-  state: string,
-  timeoutMs = 15_000,
-): Promise<NonNullable<Awaited<ReturnType<WorkflowEngine['get']>>>> {
+  done: (run: RunRecord) => boolean,
+  timeoutMs: number,
+): Promise<RunRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await engine.tick();
     const run = await engine.get(runId);
     if (run === undefined) throw new Error(`no run ${runId}`);
-    if (run.state === state) return run;
+    if (done(run)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.state} at ${run.step}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-/** Calls tick until the run ends (or `timeoutMs` passes), as the reconcile timer would. */
-export async function tickUntilDone(
+/** Calls tick until the run reaches `state` (or `timeoutMs` passes). */
+export function tickUntilState(
+  engine: WorkflowEngine,
+  runId: string,
+  state: string,
+  timeoutMs = 15_000,
+): Promise<RunRecord> {
+  return tickUntil(engine, runId, (run) => run.state === state, timeoutMs);
+}
+
+/** Calls tick until the run ends (or `timeoutMs` passes). */
+export function tickUntilDone(
   engine: WorkflowEngine,
   runId: string,
   timeoutMs = 15_000,
-): Promise<NonNullable<Awaited<ReturnType<WorkflowEngine['get']>>>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await engine.tick();
-    const run = await engine.get(runId);
-    if (run === undefined) throw new Error(`no run ${runId}`);
-    if (['merged', 'planned', 'failed', 'aborted', 'conflict', 'withdrawn'].includes(run.state)) {
-      return run;
-    }
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.state} at ${run.step}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+): Promise<RunRecord> {
+  return tickUntil(engine, runId, (run) => ENDED.includes(run.state), timeoutMs);
 }
