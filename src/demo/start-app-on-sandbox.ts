@@ -22,6 +22,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment that points the app at the stand-in as a GitHub Enterprise install: its app
+ * id, key and webhook secret, GHE_HOST over http, 127.0.0.1 and `port`, state in `dataDir`.
+ * For starting the app in this process (startAppOnSandbox) or as a child process (`src/main.ts`).
+ *
+ * @example spawn('node', ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...sandboxAppEnv(sandbox, { port, dataDir }) } });
+ */
+export function sandboxAppEnv(
+  sandbox: GitHubSandbox,
+  where: { port: number; dataDir: string },
+): Record<string, string> {
+  return {
+    APP_ID: String(sandbox.appId),
+    PRIVATE_KEY: sandbox.privateKeyPem,
+    WEBHOOK_SECRET: sandbox.webhookSecret,
+    PORT: String(where.port),
+    HOST: '127.0.0.1',
+    GHE_HOST: `127.0.0.1:${sandbox.port}`,
+    GHE_PROTOCOL: 'http',
+    KO_DATA_DIR: where.dataDir,
+  };
+}
+
 export interface AppOnSandboxOptions {
   sandbox: GitHubSandbox;
   /** Working folder: options resolve against it and the data dir is `<dir>/data`. */
@@ -44,14 +67,7 @@ export async function startAppOnSandbox(options: AppOnSandboxOptions): Promise<S
   const { sandbox } = options;
   const appOptions = readEnvOptions(
     {
-      APP_ID: String(sandbox.appId),
-      PRIVATE_KEY: sandbox.privateKeyPem,
-      WEBHOOK_SECRET: sandbox.webhookSecret,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      GHE_HOST: `127.0.0.1:${sandbox.port}`,
-      GHE_PROTOCOL: 'http',
-      KO_DATA_DIR: join(options.dir, 'data'),
+      ...sandboxAppEnv(sandbox, { port: await freePort(), dataDir: join(options.dir, 'data') }),
       ...options.env,
     },
     options.dir,

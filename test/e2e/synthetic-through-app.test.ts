@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../src/github/delivery-ledger.ts';
 import { loadRepoConfig } from '../../src/config/repo-config/load-repo-config.ts';
-import { freePort, startAppOnSandbox } from '../../src/demo/start-app-on-sandbox.ts';
+import { freePort, sandboxAppEnv, startAppOnSandbox } from '../../src/demo/start-app-on-sandbox.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/index.ts';
 import { SYNTHETIC_LABEL } from '../../src/github/pull-request-handler.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
@@ -260,14 +260,7 @@ describe('an app restart mid-flow', () => {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      APP_ID: String(sandbox.appId),
-      PRIVATE_KEY: sandbox.privateKeyPem,
-      WEBHOOK_SECRET: SECRET,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GHE_HOST: `127.0.0.1:${sandbox.port}`,
-      GHE_PROTOCOL: 'http',
-      KO_DATA_DIR: dataDir,
+      ...sandboxAppEnv(sandbox, { port, dataDir }),
       LOG_LEVEL: 'info',
     };
     delete env['PRIVATE_KEY_PATH'];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../../src/github/delivery-ledger.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/index.ts';
-import { freePort } from '../app/app-fixtures.ts';
+import { freePort, sandboxAppEnv } from '../../../src/demo/start-app-on-sandbox.ts';
 import { REPO, SECRET, until } from './github-fixture.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -25,14 +25,7 @@ beforeAll(async () => {
   const port = await freePort();
   env = {
     ...process.env,
-    APP_ID: String(sandbox.appId),
-    PRIVATE_KEY: sandbox.privateKeyPem,
-    WEBHOOK_SECRET: SECRET,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    GHE_HOST: `127.0.0.1:${sandbox.port}`,
-    GHE_PROTOCOL: 'http',
-    KO_DATA_DIR: join(dir, 'data'),
+    ...sandboxAppEnv(sandbox, { port, dataDir: join(dir, 'data') }),
     LOG_LEVEL: 'debug',
   };
   delete env['PRIVATE_KEY_PATH'];
