@@ -70,9 +70,19 @@ export class ChunkStreamer {
     return [this.#chunk(this.#takePending(), null)];
   }
 
-  /** Ends the stream: the final chunk, carrying total, whole_sha256 and whole_size. */
-  end(): ExecChunkBody {
+  /**
+   * Ends the stream: the final chunk, carrying total, whole_sha256 and whole_size. With
+   * `omitEmpty`, a stream that never produced a byte ends with no chunk at all (null; totals
+   * say 0 chunks), so an empty output stream costs no frame.
+   */
+  end(): ExecChunkBody;
+  end(options: { omitEmpty: true }): ExecChunkBody | null;
+  end(options: { omitEmpty?: boolean } = {}): ExecChunkBody | null {
     this.#assertOpen('end');
+    if (options.omitEmpty && this.#seq === 0 && this.#pendingBytes === 0) {
+      this.#totals = { bytes: 0, sha256: this.#whole.digest('hex'), chunks: 0 };
+      return null;
+    }
     const last = this.#takePending();
     const wholeSize = this.#offset + last.length;
     const wholeSha256 = this.#whole.digest('hex');

@@ -46,9 +46,15 @@ export class OutputChunker {
     if (!this.#streamer.ended) for (const chunk of this.#streamer.flush()) this.#emit(chunk);
   }
 
-  /** Emits the last chunk (once) and returns the stream's summary for exec.result. */
+  /**
+   * Emits the last chunk (once) and returns the stream's summary for exec.result. A stream that
+   * produced nothing sends no chunk: its summary says 0 chunks.
+   */
   end(truncated: boolean): StreamSummary {
-    if (!this.#streamer.ended) this.#emit(this.#streamer.end());
+    if (!this.#streamer.ended) {
+      const last = this.#streamer.end({ omitEmpty: true });
+      if (last) this.#emit(last);
+    }
     const totals = this.#streamer.totals();
     return {
       transfer_id: this.transferId,

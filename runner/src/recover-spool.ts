@@ -19,25 +19,9 @@ function closeSpooledStream(
     parts.push(Buffer.from(bySeq.get(count)!.data, 'base64'));
     count += 1;
   }
+  // With no chunk spooled the stream is empty (chunks: 0); a gap ends it at the last contiguous
+  // chunk, and the hub assembles what the summary counts.
   const whole = Buffer.concat(parts);
-  if (count === 0) {
-    // Every transfer has at least one chunk (exec.result schema): close it with an empty one.
-    const empty = sha256(Buffer.alloc(0));
-    spool.appendChunk(jobId, {
-      transfer_id: `${jobId}.${stream}`,
-      job_id: jobId,
-      stream,
-      seq: 0,
-      total: 1,
-      offset: 0,
-      size: 0,
-      sha256: empty,
-      data: '',
-      whole_sha256: empty,
-      whole_size: 0,
-    });
-    count = 1;
-  }
   return {
     transfer_id: `${jobId}.${stream}`,
     bytes: whole.length,

@@ -107,7 +107,9 @@ export async function completeResult(
   }
 
   const mismatches = STREAMS.filter((stream) => checks[stream].state === 'mismatch');
-  if (mismatches.length > 0 && resets < MAX_STREAM_RESETS) {
+  // A summary of 0 chunks that is not empty cannot be fixed by fetching: nothing is there to fetch.
+  const refetchable = mismatches.every((stream) => body.streams[stream].chunks > 0);
+  if (mismatches.length > 0 && refetchable && resets < MAX_STREAM_RESETS) {
     for (const stream of mismatches) hub.outputs.reset(jobId, stream);
     hub.pendingResults.set(jobId, { session, frame, resets: resets + 1 });
     for (const stream of mismatches) {

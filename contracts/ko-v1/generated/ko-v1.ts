@@ -364,7 +364,7 @@ export interface StreamSummary {
   bytes: number;
   sha256: Sha256Hex;
   /**
-   * Chunks in the transfer, final marker included: the total the hub assembles against.
+   * Chunks in the transfer, final marker included: the total the hub assembles against. 0 for a stream that produced no bytes: it is not transferred at all (bytes 0, sha256 of nothing).
    */
   chunks: number;
   /**

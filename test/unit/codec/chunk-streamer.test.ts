@@ -47,6 +47,22 @@ describe('ChunkStreamer', () => {
     expect(streamer.end()).toMatchObject({ seq: 1, offset: 2, size: 0, total: 2 });
   });
 
+  it('end({ omitEmpty }) ends a stream that never produced a byte with no chunk', () => {
+    const empty = newStreamer();
+    empty.write(Buffer.alloc(0));
+    expect(empty.flush()).toEqual([]);
+    expect(empty.end({ omitEmpty: true })).toBeNull();
+    expect(empty.totals()).toEqual({ bytes: 0, sha256: sha256Hex(''), chunks: 0 });
+    // Only a stream that sent nothing: one whose bytes went out early still gets its final marker.
+    const flushed = newStreamer();
+    flushed.write(Buffer.from('ab'));
+    flushed.flush();
+    expect(flushed.end({ omitEmpty: true })).toMatchObject({ seq: 1, size: 0, total: 2 });
+    const pending = newStreamer();
+    pending.write(Buffer.from('a'));
+    expect(pending.end({ omitEmpty: true })).toMatchObject({ seq: 0, size: 1, total: 1 });
+  });
+
   it('reports totals after end() and refuses use after it', () => {
     const streamer = newStreamer();
     expect(() => streamer.totals()).toThrowError(KoError);

@@ -26,8 +26,12 @@ describe('backoffDelay', () => {
 describe('OutputChunker', () => {
   const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
   const cases = [
-    { name: 'nothing', writes: [] as string[], size: 4, chunks: 1 },
-    { name: 'exactly one chunk, then the empty last', writes: ['abcd'], size: 4, chunks: 2 },
+    {
+      name: 'exactly one chunk, then the empty last',
+      writes: ['abcd'] as string[],
+      size: 4,
+      chunks: 2,
+    },
     { name: 'split writes', writes: ['ab', 'cdefg', 'hij'], size: 4, chunks: 3 },
     { name: 'multi-byte text', writes: ['héllo wörld ✓'], size: 5, chunks: 4 },
   ];
@@ -66,6 +70,27 @@ describe('OutputChunker', () => {
       expect(emitted.slice(0, -1).every((x) => x.total === null)).toBe(true);
     });
   }
+
+  it('a stream that produced nothing sends no chunk; its summary says 0 chunks', () => {
+    const emitted: ExecChunkBody[] = [];
+    const chunker = new OutputChunker({
+      jobId: 'j1',
+      stream: 'stderr',
+      chunkSizeBytes: 4,
+      emit: (x) => emitted.push(x),
+    });
+    chunker.write(Buffer.alloc(0));
+    expect(chunker.end(false)).toEqual({
+      transfer_id: 'j1.stderr',
+      bytes: 0,
+      sha256: sha(Buffer.alloc(0)),
+      chunks: 0,
+      truncated: false,
+    });
+    expect(emitted).toEqual([]);
+    chunker.write(Buffer.from('late')); // after the end: dropped, as for any stream
+    expect(emitted).toEqual([]);
+  });
 
   it('flush sends what is buffered as a short live chunk', () => {
     const emitted: ExecChunkBody[] = [];
