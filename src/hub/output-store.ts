@@ -1,9 +1,17 @@
-import { createReadStream, existsSync, mkdirSync, rmSync, type ReadStream } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  type ReadStream,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Assembler } from '../../contracts/codec/assembler.ts';
 import type { ChunkRecord, ChunkSink } from '../../contracts/codec/chunk-sink.ts';
 import { FileChunkSink } from '../../contracts/codec/file-chunk-sink.ts';
 import { KoProtocolError } from '../../contracts/codec/protocol-error.ts';
+import { sha256Hex } from '../../contracts/codec/sha256.ts';
 import type { ExecChunkBody, StreamSummary } from '../../contracts/ko-v1/generated/ko-v1.ts';
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -29,6 +37,7 @@ interface Transfer {
 
 /** A chunk.nack names at most this many seqs (chunk.nack.schema.json). */
 const NACK_MAX = 10_000;
+const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
 
 /**
  * A job's output reassembled on disk by the codec's Assembler, one file per stream
@@ -45,8 +54,16 @@ export class OutputStore {
   readonly #dir: string;
   readonly #open = new Map<string, Transfer>();
 
+  /**
+   * Jobs with a folder here: those found at startup and those this process made one for. A job
+   * outside it has no files, so its first chunk costs no existsSync (a syscall per chunk and per
+   * empty stream on the hub's event loop).
+   */
+  readonly #onDisk: Set<string>;
+
   constructor(dir: string) {
     this.#dir = dir;
+    this.#onDisk = new Set(listFolders(dir));
   }
 
   #paths(jobId: string, stream: OutputStream): { dir: string; data: string; index: string } {
@@ -58,7 +75,9 @@ export class OutputStore {
     const key = `${jobId}/${stream}`;
     let transfer = this.#open.get(key);
     if (transfer) return transfer;
-    const sink = new LazyFileSink(this.#paths(jobId, stream));
+    const sink = new LazyFileSink(this.#paths(jobId, stream), this.#onDisk.has(jobId), () =>
+      this.#onDisk.add(jobId),
+    );
     transfer = { sink, assembler: new Assembler({ sink }), conflict: undefined };
     this.#open.set(key, transfer);
     return transfer;
@@ -84,6 +103,7 @@ export class OutputStore {
    * to fetch, or whether the assembled bytes match.
    */
   check(jobId: string, stream: OutputStream, summary: StreamSummary): StreamCheck {
+    if (summary.chunks === 0) return this.#checkEmpty(jobId, stream, summary);
     const { assembler, conflict } = this.#transfer(jobId, stream);
     if (conflict) return { state: 'mismatch', reason: conflict };
     try {
@@ -100,6 +120,20 @@ export class OutputStore {
       if (!(error instanceof KoProtocolError)) throw error;
       return { state: 'mismatch', reason: error.message };
     }
+  }
+
+  /**
+   * A stream the runner reports with no chunks produced nothing: nothing is fetched, and what an
+   * earlier attempt of the job left is dropped so the job's output reads as empty.
+   */
+  #checkEmpty(jobId: string, stream: OutputStream, summary: StreamSummary): StreamCheck {
+    if (summary.bytes !== 0 || summary.sha256 !== EMPTY_SHA256)
+      return {
+        state: 'mismatch',
+        reason: `${stream} has no chunks but reports ${summary.bytes} bytes and sha256 ${summary.sha256}`,
+      };
+    if (this.#onDisk.has(jobId)) this.reset(jobId, stream);
+    return { state: 'verified' };
   }
 
   /** Forgets a stream's chunks (after a whole-stream hash mismatch) so all are fetched again. */
@@ -161,22 +195,34 @@ export class OutputStore {
  */
 class LazyFileSink implements ChunkSink {
   readonly #paths: { dir: string; data: string; index: string };
+  /** Whether the job's folder may hold files from before (else nothing is looked up on disk). */
+  readonly #mayExist: boolean;
+  readonly #onCreate: () => void;
   #sink: FileChunkSink | undefined;
 
-  constructor(paths: { dir: string; data: string; index: string }) {
+  constructor(
+    paths: { dir: string; data: string; index: string },
+    mayExist: boolean,
+    onCreate: () => void,
+  ) {
     this.#paths = paths;
+    this.#mayExist = mayExist;
+    this.#onCreate = onCreate;
   }
 
   #open(): FileChunkSink {
     if (!this.#sink) {
       mkdirSync(this.#paths.dir, { recursive: true });
+      this.#onCreate();
       this.#sink = new FileChunkSink(this.#paths);
     }
     return this.#sink;
   }
 
   held(): ChunkRecord[] {
-    return this.#sink || existsSync(this.#paths.index) ? this.#open().held() : [];
+    return this.#sink || (this.#mayExist && existsSync(this.#paths.index))
+      ? this.#open().held()
+      : [];
   }
 
   write(record: ChunkRecord, data: Buffer): void {
@@ -193,5 +239,16 @@ class LazyFileSink implements ChunkSink {
 
   close(): void {
     this.#sink?.close();
+  }
+}
+
+/** The names of the folders in `dir` (none when it does not exist yet). */
+function listFolders(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChunkStreamer } from '../../../contracts/codec/chunk-streamer.ts';
 import { sha256Hex } from '../../../contracts/codec/sha256.ts';
 import type { ExecChunkBody, StreamSummary } from '../../../contracts/ko-v1/generated/ko-v1.ts';
 import { OutputChunker } from '../../../runner/src/output-chunker.ts';
@@ -55,16 +56,49 @@ describe('OutputStore', () => {
     }
   });
 
-  it('keeps no files for an empty stream: verified from memory, read back as nothing', async () => {
+  it('an empty stream is sent as no chunks at all: verified from the summary, no files', async () => {
     const outputs = new OutputStore(dir);
     const { chunks, summary } = runnerStream('j0', '');
-    expect(chunks.map((c) => c.size)).toEqual([0]);
-    expect(outputs.accept('j0', chunks[0] as ExecChunkBody)).toBe('stored');
+    expect(chunks).toEqual([]);
+    expect(summary).toMatchObject({ chunks: 0, bytes: 0, sha256: sha256Hex('') });
     expect(outputs.check('j0', 'stdout', summary)).toEqual({ state: 'verified' });
     await outputs.flush('j0');
     outputs.release('j0');
     expect(existsSync(join(dir, 'j0'))).toBe(false); // no mkdir, no file creation per empty job
     expect(outputs.read('j0', 'stdout')).toBeUndefined();
+  });
+
+  it('a single empty chunk (the final marker alone) is verified without files too', async () => {
+    const outputs = new OutputStore(dir);
+    const streamer = new ChunkStreamer({ transferId: 'j5.stdout', jobId: 'j5', stream: 'stdout' });
+    const marker = streamer.end();
+    expect(outputs.accept('j5', marker)).toBe('stored');
+    const totals = streamer.totals();
+    const summary: StreamSummary = { transfer_id: 'j5.stdout', ...totals, truncated: false };
+    expect(outputs.check('j5', 'stdout', summary)).toEqual({ state: 'verified' });
+    outputs.release('j5');
+    expect(existsSync(join(dir, 'j5'))).toBe(false);
+  });
+
+  it('an empty result drops what an earlier attempt of the job stored', async () => {
+    const outputs = new OutputStore(dir);
+    const earlier = runnerStream('j6', OUTPUT);
+    for (const chunk of earlier.chunks) outputs.accept('j6', chunk);
+    expect(outputs.check('j6', 'stdout', earlier.summary)).toEqual({ state: 'verified' });
+    await outputs.flush('j6');
+    outputs.release('j6');
+    const { summary } = runnerStream('j6', '');
+    expect(new OutputStore(dir).check('j6', 'stdout', summary)).toEqual({ state: 'verified' });
+    expect(outputs.read('j6', 'stdout')).toBeUndefined();
+  });
+
+  it('a summary of no chunks that claims bytes is a mismatch', () => {
+    const outputs = new OutputStore(dir);
+    const { summary } = runnerStream('j7', '');
+    expect(outputs.check('j7', 'stdout', { ...summary, bytes: 3 })).toMatchObject({
+      state: 'mismatch',
+      reason: expect.stringMatching(/no chunks but reports 3 bytes/),
+    });
   });
 
   it('learns a lost tail from the summary alone', () => {
