@@ -2,6 +2,7 @@ import {
   closeSync,
   existsSync,
   fdatasync,
+  fdatasyncSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -12,6 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { SyncPlacement } from './sync-placement.ts';
 
 /** Where an appended line sits in the file, and a promise for its durability. */
 interface AppendReceipt {
@@ -43,20 +45,26 @@ interface ScannedLine {
  */
 export class DurableLog {
   readonly #fd: number;
+  readonly #placement: SyncPlacement;
   #size: number;
+  #syncs = 0;
   #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   #syncing = false;
   #closed = false;
   /** After a failed write or fdatasync the file's state is unknown: every later append fails. */
   #failed: Error | undefined;
 
-  private constructor(fd: number, size: number) {
+  private constructor(fd: number, size: number, placement: SyncPlacement) {
     this.#fd = fd;
     this.#size = size;
+    this.#placement = placement;
   }
 
-  /** Opens (or creates) a log for appending; a torn last line from a crash is cut off first. */
-  static open(path: string): DurableLog {
+  /**
+   * Opens (or creates) a log for appending; a torn last line from a crash is cut off first.
+   * `loopSyncMaxMs`: syncs slower than this run on the thread pool (0: always there).
+   */
+  static open(path: string, options: { loopSyncMaxMs?: number } = {}): DurableLog {
     mkdirSync(dirname(path), { recursive: true });
     const isNew = !existsSync(path);
     const fd = openSync(path, 'a+', 0o600);
@@ -68,7 +76,7 @@ export class DurableLog {
       ftruncateSync(fd, whole);
       fsyncSync(fd);
     }
-    return new DurableLog(fd, whole);
+    return new DurableLog(fd, whole, new SyncPlacement(options.loopSyncMaxMs));
   }
 
   /** Every parseable line of a log; a torn line (crash mid-write) is dropped. */
@@ -96,6 +104,11 @@ export class DurableLog {
       start = end;
     }
     return out;
+  }
+
+  /** fdatasyncs done so far (each covers every append before it). */
+  get syncs(): number {
+    return this.#syncs;
   }
 
   /** Bytes in the file: where the next line will start. */
@@ -154,10 +167,19 @@ export class DurableLog {
   async #syncLoop(): Promise<void> {
     this.#syncing = true;
     while (this.#waiters.length > 0) {
+      const place = this.#placement.next();
+      // On the loop: appends still to come in this turn join the batch first.
+      if (place === 'loop') await new Promise((resolve) => setImmediate(resolve));
       const batch = this.#waiters;
       this.#waiters = [];
       try {
-        await new Promise<void>((res, rej) => fdatasync(this.#fd, (e) => (e ? rej(e) : res())));
+        if (place === 'loop') {
+          const start = performance.now();
+          fdatasyncSync(this.#fd);
+          this.#placement.record(performance.now() - start);
+        } else
+          await new Promise<void>((res, rej) => fdatasync(this.#fd, (e) => (e ? rej(e) : res())));
+        this.#syncs += 1;
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
         // After a failed fdatasync the kernel may have dropped the dirty pages: nothing written
