@@ -2,30 +2,31 @@ import { createHash } from 'node:crypto';
 import type { ExecResultBody, StreamSummary } from '../../contracts/ko-v1/generated/ko-v1.ts';
 import type { Spool } from './spool.ts';
 
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** Closes a spooled stream of a job whose process is gone, from the chunks that made it to disk. */
+/**
+ * Closes a spooled stream of a job whose process is gone, from the chunks that made it to disk:
+ * read and hashed one at a time, so a large lost output is never held in memory whole.
+ */
 function closeSpooledStream(
   spool: Spool,
   jobId: string,
   stream: 'stdout' | 'stderr',
 ): StreamSummary {
-  const bySeq = new Map(spool.chunks(jobId, stream).map((c) => [c.seq, c]));
-  const parts: Buffer[] = [];
+  const whole = createHash('sha256');
+  let bytes = 0;
   let count = 0;
-  while (bySeq.has(count)) {
-    parts.push(Buffer.from(bySeq.get(count)!.data, 'base64'));
-    count += 1;
-  }
   // With no chunk spooled the stream is empty (chunks: 0); a gap ends it at the last contiguous
   // chunk, and the hub assembles what the summary counts.
-  const whole = Buffer.concat(parts);
+  for (let chunk = spool.chunks(jobId, stream, [0])[0]; chunk;) {
+    const data = Buffer.from(chunk.data, 'base64');
+    whole.update(data);
+    bytes += data.length;
+    count += 1;
+    chunk = spool.chunks(jobId, stream, [count])[0];
+  }
   return {
     transfer_id: `${jobId}.${stream}`,
-    bytes: whole.length,
-    sha256: sha256(whole),
+    bytes,
+    sha256: whole.digest('hex'),
     chunks: count,
     truncated: false,
   };

@@ -10,6 +10,7 @@ import type {
   ExecRequestBody,
   ExecResultBody,
 } from '../../../contracts/ko-v1/generated/ko-v1.ts';
+import { lostJobResult } from '../../../runner/src/recover-spool.ts';
 import { Spool } from '../../../runner/src/spool.ts';
 
 let dir: string;
@@ -152,4 +153,31 @@ it('imports jobs spooled by an older runner (one folder per job) and drops the f
   expect(spool.result('job_old')).toMatchObject({ status: 'succeeded' });
   expect(spool.chunks('job_old', 'stdout').map((c) => c.seq)).toEqual([0]);
   expect(Spool.pendingJobIds(dir)).toEqual(['job_old']);
+});
+
+it('a lost job is closed from the chunks on disk: contiguous ones counted and hashed, none means empty', async () => {
+  const spool = spoolAt();
+  await spool.begin('j9', request('j9'));
+  for (const [seq, text] of [
+    [0, 'one\n'],
+    [1, 'two\n'],
+    [3, 'after a gap\n'],
+  ] as const)
+    spool.appendChunk('j9', chunk('j9', seq, text));
+  spool.close();
+  open.length = 0;
+  const result = lostJobResult(spoolAt(), 'j9');
+  expect(result).toMatchObject({ status: 'lost', error: { code: 'RUNNER_RESTARTED' } });
+  expect(result.streams.stdout).toEqual({
+    transfer_id: 'j9.stdout',
+    bytes: 8,
+    sha256: createHash('sha256').update('one\ntwo\n').digest('hex'),
+    chunks: 2,
+    truncated: false,
+  });
+  expect(result.streams.stderr).toMatchObject({
+    bytes: 0,
+    chunks: 0,
+    sha256: createHash('sha256').digest('hex'),
+  });
 });
