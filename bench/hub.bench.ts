@@ -1,12 +1,14 @@
 // Hub and runner overhead, as ratios against baselines measured in the same run:
 // 1. a no-op job's round trip (submit → result applied) through hub + runner, with 100 runners
-//    connected, against a raw ws echo on the same loopback. The runners are in-process
+//    connected, against a raw ws echo on the same loopback in the same topology. The runners are
 //    RunnerDaemon instances with a no-op executor (no PowerShell), so the figure is KO's own
-//    overhead: 6 frames (request, accepted, 2 chunks, result, ack), each validated on both ends,
-//    and 3 fdatasyncs in a row on the critical path: the hub's submit+claim (one write when a
-//    runner is idle), the runner's spooled request (before it accepts), the hub's completed job
-//    (before it acks). The runner's result sync runs while the result travels; `accepted` is
-//    written without a sync of its own. `--round-trip` runs only this part (for --cpu-prof).
+//    overhead: 4 frames (request, accepted, result, ack; an empty stream sends no chunk), each
+//    validated on both ends, and 3 fdatasyncs in a row on the critical path: the hub's
+//    submit+claim (one write when a runner is idle), the runner's spooled request (before it
+//    accepts), the hub's completed job (before it acks). The runner's result sync runs while the
+//    result travels; `accepted` is written without a sync of its own. The headline has the
+//    runners in a process of their own, as deployed; the one-thread variant puts them on the
+//    hub's thread. `--round-trip` runs only this part (for --cpu-prof).
 // 2. 1,000 concurrent runner connections (clients in a child process): memory per connection in
 //    the hub process against a bare ws server holding the same 1,000 sockets.
 // 3. dispatch throughput with those 1,000 runners (scripted: they answer at once) against raw ws
@@ -34,7 +36,7 @@ import { writeFileAtomic } from '../src/store/atomic-write.ts';
 import { percentile, printResults, type BenchResult } from './bench-result.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
-const ROUND_TRIPS = 300;
+const ROUND_TRIPS = 1_000;
 const RUNNERS_FOR_LATENCY = 100;
 const CONNECTIONS = Number(process.env['KO_BENCH_CONNECTIONS'] ?? 1_000);
 const THROUGHPUT_JOBS = Number(process.env['KO_BENCH_JOBS'] ?? 3_000);
@@ -513,7 +515,7 @@ export async function run(): Promise<BenchResult[]> {
       name: `hub: dispatch throughput (${CONNECTIONS} runners)`,
       baseline: 'raw ws request/response',
       ratio: many.jobsPerSecond / raw.roundTripsPerSecond,
-      detail: `${many.jobsPerSecond.toFixed(0)} jobs/s vs ${raw.roundTripsPerSecond.toFixed(0)} round trips/s (${THROUGHPUT_JOBS} jobs, 6 frames and 2–3 durable queue writes each, group-committed)`,
+      detail: `${many.jobsPerSecond.toFixed(0)} jobs/s vs ${raw.roundTripsPerSecond.toFixed(0)} round trips/s (${THROUGHPUT_JOBS} jobs, 4 frames and 2–3 durable queue writes each, group-committed)`,
     });
     const storage = await queueStorage(dir);
     results.push({

@@ -2,7 +2,7 @@
 type SyncPlace = 'loop' | 'pool';
 
 /** Syncs slower than this (median of the recent ones) go to the thread pool. */
-export const DEFAULT_LOOP_SYNC_MAX_MS = 1;
+const DEFAULT_LOOP_SYNC_MAX_MS = 1;
 /** How many recent on-loop syncs the median is taken over: one hiccup does not move syncs. */
 const WINDOW = 8;
 /** While on the pool, one sync in this many is timed on the loop again (doubling up to the max). */
