@@ -377,6 +377,7 @@ async function runClients(mode: 'ko' | 'raw', url: string, tokensFile: string): 
             stream,
             chunkSizeBytes: 200 * 1024,
             emit: (c) => ws.send(encodeFrame(createEnvelope('exec.chunk', c, { corrId: jobId }))),
+            omitEmpty: true, // the hub's welcome says omit_empty_streams
           });
           streams[stream] = chunker.end(false);
         }

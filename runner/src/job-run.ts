@@ -22,6 +22,8 @@ interface JobRunOptions {
   passEnv?: readonly string[];
   dataDir: string;
   chunkSizeBytes: number;
+  /** The hub takes 0-chunk streams (welcome.omit_empty_streams): empty streams send nothing. */
+  omitEmptyStreams: boolean;
   /** How often buffered output goes out while the command runs. */
   flushIntervalMs: number;
   /** First delay of the start retries (TRANSIENT failures only). */
@@ -60,12 +62,14 @@ export async function runJob(options: JobRunOptions): Promise<ExecResultBody> {
       stream: 'stdout',
       chunkSizeBytes: options.chunkSizeBytes,
       emit: options.emitChunk,
+      omitEmpty: options.omitEmptyStreams,
     }),
     stderr: new OutputChunker({
       jobId: request.job_id,
       stream: 'stderr',
       chunkSizeBytes: options.chunkSizeBytes,
       emit: options.emitChunk,
+      omitEmpty: options.omitEmptyStreams,
     }),
   };
   const finish = (

@@ -8,6 +8,8 @@ interface OutputChunkerOptions {
   chunkSizeBytes: number;
   /** Called with each finished chunk, in order. */
   emit: (chunk: ExecChunkBody) => void;
+  /** Send no chunk for a stream that produced nothing (the hub's welcome.omit_empty_streams). */
+  omitEmpty?: boolean;
 }
 
 /**
@@ -24,10 +26,12 @@ export class OutputChunker {
   readonly transferId: string;
   readonly #streamer: ChunkStreamer;
   readonly #emit: (chunk: ExecChunkBody) => void;
+  readonly #omitEmpty: boolean;
 
   constructor(options: OutputChunkerOptions) {
     this.transferId = `${options.jobId}.${options.stream}`;
     this.#emit = options.emit;
+    this.#omitEmpty = options.omitEmpty ?? false;
     this.#streamer = new ChunkStreamer({
       transferId: this.transferId,
       jobId: options.jobId,
@@ -47,12 +51,12 @@ export class OutputChunker {
   }
 
   /**
-   * Emits the last chunk (once) and returns the stream's summary for exec.result. A stream that
-   * produced nothing sends no chunk: its summary says 0 chunks.
+   * Emits the last chunk (once) and returns the stream's summary for exec.result. With
+   * `omitEmpty`, a stream that produced nothing sends no chunk: its summary says 0 chunks.
    */
   end(truncated: boolean): StreamSummary {
     if (!this.#streamer.ended) {
-      const last = this.#streamer.end({ omitEmpty: true });
+      const last = this.#omitEmpty ? this.#streamer.end({ omitEmpty: true }) : this.#streamer.end();
       if (last) this.#emit(last);
     }
     const totals = this.#streamer.totals();

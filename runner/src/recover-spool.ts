@@ -14,8 +14,7 @@ function closeSpooledStream(
   const whole = createHash('sha256');
   let bytes = 0;
   let count = 0;
-  // With no chunk spooled the stream is empty (chunks: 0); a gap ends it at the last contiguous
-  // chunk, and the hub assembles what the summary counts.
+  // A gap ends the stream at the last contiguous chunk; the hub assembles what the summary counts.
   for (let chunk = spool.chunks(jobId, stream, [0])[0]; chunk;) {
     const data = Buffer.from(chunk.data, 'base64');
     whole.update(data);
@@ -23,10 +22,29 @@ function closeSpooledStream(
     count += 1;
     chunk = spool.chunks(jobId, stream, [count])[0];
   }
+  const sha256 = whole.digest('hex');
+  if (count === 0) {
+    // Closed with one empty chunk rather than 0 chunks: the runner does not know yet whether the
+    // hub it will reach takes 0-chunk streams (welcome.omit_empty_streams).
+    spool.appendChunk(jobId, {
+      transfer_id: `${jobId}.${stream}`,
+      job_id: jobId,
+      stream,
+      seq: 0,
+      total: 1,
+      offset: 0,
+      size: 0,
+      sha256,
+      data: '',
+      whole_sha256: sha256,
+      whole_size: 0,
+    });
+    count = 1;
+  }
   return {
     transfer_id: `${jobId}.${stream}`,
     bytes,
-    sha256: whole.digest('hex'),
+    sha256,
     chunks: count,
     truncated: false,
   };

@@ -398,6 +398,7 @@ export class RunnerDaemon {
         ...(this.#o.passEnv ? { passEnv: this.#o.passEnv } : {}),
         dataDir: this.#o.dataDir,
         chunkSizeBytes: this.connection.welcome?.chunk_size_bytes ?? 200_000,
+        omitEmptyStreams: this.connection.welcome?.omit_empty_streams === true,
         flushIntervalMs: this.#o.flushIntervalMs ?? 100,
         startRetryBaseMs: this.#o.startRetryBaseMs ?? 1_000,
         ...(this.#o.cancelGraceMs !== undefined ? { graceMs: this.#o.cancelGraceMs } : {}),

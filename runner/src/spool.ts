@@ -6,6 +6,7 @@ import type {
   ExecResultBody,
 } from '../../contracts/ko-v1/generated/ko-v1.ts';
 import { DurableLog } from '../../src/hub/durable-log.ts';
+import { SyncPlacement } from '../../src/hub/sync-placement.ts';
 import { importLegacySpool } from './spool-legacy.ts';
 
 /** A job found in the spool at startup or reconnect. */
@@ -77,6 +78,8 @@ export class Spool {
   readonly #begun = new Map<string, Promise<void>>();
   /** The sync each rotated-out file got when it stopped taking appends. */
   readonly #rotationSyncs = new Map<number, Promise<void>>();
+  /** Where syncs run, learned across every spool file this runner opens. */
+  readonly #placement = new SyncPlacement();
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -96,7 +99,9 @@ export class Spool {
       this.#old.set(n, fd);
     }
     this.#current = (files.at(-1) ?? 0) + 1;
-    this.#log = DurableLog.open(join(dir, fileName(this.#current)));
+    this.#log = DurableLog.open(join(dir, fileName(this.#current)), {
+      placement: this.#placement,
+    });
   }
 
   /** Jobs not acknowledged yet, read without opening the spool for writing (tests, tooling). */
@@ -261,7 +266,9 @@ export class Spool {
     const previous = this.#current;
     const old = this.#log;
     this.#current += 1;
-    this.#log = DurableLog.open(join(this.#dir, fileName(this.#current)));
+    this.#log = DurableLog.open(join(this.#dir, fileName(this.#current)), {
+      placement: this.#placement,
+    });
     if (this.#liveIn(previous)) {
       this.#old.set(previous, openSync(join(this.#dir, fileName(previous)), 'r'));
       const synced = old.sync();

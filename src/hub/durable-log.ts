@@ -62,9 +62,10 @@ export class DurableLog {
 
   /**
    * Opens (or creates) a log for appending; a torn last line from a crash is cut off first.
-   * `loopSyncMaxMs`: syncs slower than this run on the thread pool (0: always there).
+   * `placement` decides where syncs run; pass the same one to every log of a component, so what
+   * it learned about the disk carries over (default: a new one, 1 ms).
    */
-  static open(path: string, options: { loopSyncMaxMs?: number } = {}): DurableLog {
+  static open(path: string, options: { placement?: SyncPlacement } = {}): DurableLog {
     mkdirSync(dirname(path), { recursive: true });
     const isNew = !existsSync(path);
     const fd = openSync(path, 'a+', 0o600);
@@ -76,7 +77,7 @@ export class DurableLog {
       ftruncateSync(fd, whole);
       fsyncSync(fd);
     }
-    return new DurableLog(fd, whole, new SyncPlacement(options.loopSyncMaxMs));
+    return new DurableLog(fd, whole, options.placement ?? new SyncPlacement());
   }
 
   /** Every parseable line of a log; a torn line (crash mid-write) is dropped. */

@@ -300,6 +300,7 @@ export class Hub extends EventEmitter<{ job: [Job] }> {
           heartbeat_interval_ms: this.options.heartbeatIntervalMs,
           max_frame_bytes: this.options.maxFrameBytes,
           server_version: 'ko-hub/0.1.0',
+          omit_empty_streams: true,
         },
         { corr_id: frame.id },
       ),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LogicError, PreconditionError } from '../../contracts/errors.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
 import { DurableLog } from './durable-log.ts';
+import { SyncPlacement } from './sync-placement.ts';
 import { isPrunable } from './prunable-jobs.ts';
 import { replaceFileSync } from './replace-file-sync.ts';
 import {
@@ -85,9 +86,12 @@ export class FileJobQueue implements JobQueue {
   readonly #byState = new Map<JobState, Set<string>>();
   #log: DurableLog;
   #seq = 0;
+  /** Where the log's syncs run; kept across the reopen after a prune. */
+  readonly #placement: SyncPlacement;
 
-  private constructor(log: DurableLog) {
+  private constructor(log: DurableLog, placement: SyncPlacement) {
     this.#log = log;
+    this.#placement = placement;
   }
 
   static async open(dataDir: string): Promise<FileJobQueue> {
@@ -103,7 +107,8 @@ export class FileJobQueue implements JobQueue {
         [...jobs.values()].map((job) => `${JSON.stringify({ t: 'put', job })}\n`).join(''),
       );
     }
-    const queue = new FileJobQueue(DurableLog.open(path));
+    const placement = new SyncPlacement();
+    const queue = new FileJobQueue(DurableLog.open(path, { placement }), placement);
     queue.#path = path;
     for (const job of jobs.values()) {
       queue.#jobs.set(job.id, job);
@@ -256,7 +261,7 @@ export class FileJobQueue implements JobQueue {
         .join(''),
     );
     const previous = this.#log;
-    this.#log = DurableLog.open(this.#path);
+    this.#log = DurableLog.open(this.#path, { placement: this.#placement });
     for (const job of doomed) {
       this.#jobs.delete(job.id);
       this.#byState.get(job.state)?.delete(job.id);

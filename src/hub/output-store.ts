@@ -127,12 +127,13 @@ export class OutputStore {
    * earlier attempt of the job left is dropped so the job's output reads as empty.
    */
   #checkEmpty(jobId: string, stream: OutputStream, summary: StreamSummary): StreamCheck {
+    // Whatever is held is from an earlier attempt: it must not be served as this one's output.
+    if (this.#onDisk.has(jobId)) this.reset(jobId, stream);
     if (summary.bytes !== 0 || summary.sha256 !== EMPTY_SHA256)
       return {
         state: 'mismatch',
         reason: `${stream} has no chunks but reports ${summary.bytes} bytes and sha256 ${summary.sha256}`,
       };
-    if (this.#onDisk.has(jobId)) this.reset(jobId, stream);
     return { state: 'verified' };
   }
 
@@ -155,6 +156,12 @@ export class OutputStore {
         this.#open.get(`${jobId}/${stream}`)?.sink.sync(),
       ),
     );
+  }
+
+  /** Closes a job's files before its folder is deleted (retention), and forgets the folder. */
+  forget(jobId: string): void {
+    this.release(jobId);
+    this.#onDisk.delete(jobId);
   }
 
   /** Closes a finished job's files (they stay on disk). */
@@ -242,13 +249,17 @@ class LazyFileSink implements ChunkSink {
   }
 }
 
-/** The names of the folders in `dir` (none when it does not exist yet). */
+/**
+ * The names of the folders in `dir` (none when it does not exist yet). Any other error is thrown:
+ * a store that wrongly believed it had no folders would open a job's old output over itself.
+ */
 function listFolders(dir: string): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
-  } catch {
-    return [];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
 }

@@ -56,7 +56,7 @@ export async function pruneFinishedJobs(options: PruneFinishedJobsOptions): Prom
   }
   if (!dryRun) {
     for (const name of doomed) {
-      options.outputs?.release(name);
+      options.outputs?.forget(name);
       await rm(join(outputsDir, name), { recursive: true, force: true, maxRetries: 3 });
     }
   }

@@ -108,11 +108,11 @@ export async function completeResult(
 
   const mismatches = STREAMS.filter((stream) => checks[stream].state === 'mismatch');
   // A summary of 0 chunks that is not empty cannot be fixed by fetching: nothing is there to fetch.
-  const refetchable = mismatches.every((stream) => body.streams[stream].chunks > 0);
-  if (mismatches.length > 0 && refetchable && resets < MAX_STREAM_RESETS) {
-    for (const stream of mismatches) hub.outputs.reset(jobId, stream);
+  const refetch = mismatches.filter((stream) => body.streams[stream].chunks > 0);
+  if (refetch.length > 0 && resets < MAX_STREAM_RESETS) {
+    for (const stream of refetch) hub.outputs.reset(jobId, stream);
     hub.pendingResults.set(jobId, { session, frame, resets: resets + 1 });
-    for (const stream of mismatches) {
+    for (const stream of refetch) {
       const all = Array.from(
         { length: Math.min(body.streams[stream].chunks, NACK_MAX) },
         (_, i) => i,

@@ -1,9 +1,12 @@
 /** Where a DurableLog runs its fdatasync: on the event loop, or on libuv's thread pool. */
 type SyncPlace = 'loop' | 'pool';
 
-/** Syncs slower than this (median of the recent ones) go to the thread pool. */
+/** Syncs slower than this (upper median of the recent ones) go to the thread pool. */
 const DEFAULT_LOOP_SYNC_MAX_MS = 1;
-/** How many recent on-loop syncs the median is taken over: one hiccup does not move syncs. */
+/**
+ * How many recent on-loop syncs the median is taken over: one hiccup does not move syncs, and
+ * half of them slow does.
+ */
 const WINDOW = 8;
 /** While on the pool, one sync in this many is timed on the loop again (doubling up to the max). */
 const PROBE_FIRST = 16;
@@ -19,7 +22,9 @@ const PROBE_MAX = 1024;
  *
  * Only syncs run on the loop are timed (a pool sync's time would include the hand-off): the
  * first sync runs there, and while syncs go to the pool, a rare probe runs there again, so a
- * disk that got faster is noticed. `loopSyncMaxMs: 0` keeps every sync on the pool.
+ * disk that got faster is noticed. One placement serves every log a component opens over time
+ * (the spool's files, the queue's log after compaction), so a slow disk is timed on the loop
+ * once per process, not once per file. `loopSyncMaxMs: 0` keeps every sync on the pool.
  *
  * @example
  * const placement = new SyncPlacement();
@@ -53,11 +58,11 @@ export class SyncPlacement {
     if (this.#fast()) this.#probeEvery = PROBE_FIRST;
   }
 
-  /** The median of the recent on-loop syncs, undefined before the first one. */
+  /** The (upper) median of the recent on-loop syncs, undefined before the first one. */
   get medianMs(): number | undefined {
     if (this.#recent.length === 0) return undefined;
     const sorted = [...this.#recent].sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 2)];
+    return sorted[Math.floor(sorted.length / 2)];
   }
 
   #fast(): boolean {

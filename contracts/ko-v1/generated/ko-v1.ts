@@ -364,7 +364,7 @@ export interface StreamSummary {
   bytes: number;
   sha256: Sha256Hex;
   /**
-   * Chunks in the transfer, final marker included: the total the hub assembles against. 0 for a stream that produced no bytes: it is not transferred at all (bytes 0, sha256 of nothing).
+   * Chunks in the transfer, final marker included: the total the hub assembles against. 0 for a stream that produced no bytes, sent only to a hub whose welcome says omit_empty_streams: it is not transferred at all (bytes 0, sha256 of nothing).
    */
   chunks: number;
   /**
@@ -467,4 +467,8 @@ export interface WelcomeBody {
    */
   max_frame_bytes: number;
   server_version: string;
+  /**
+   * true: the hub takes exec.result stream summaries with chunks 0, so a runner sends no chunk for a stream that produced nothing. Absent or false (older hubs): every stream is sent, an empty one as one empty chunk.
+   */
+  omit_empty_streams?: boolean;
 }

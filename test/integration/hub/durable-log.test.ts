@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { DurableLog } from '../../../src/hub/durable-log.ts';
+import { SyncPlacement } from '../../../src/hub/sync-placement.ts';
 
 let dir: string;
 let path: string;
@@ -52,7 +53,7 @@ it('says where each line went, and reads it back from there', async () => {
 });
 
 it('on a fast disk syncs on the loop, once per turn for every append made in it', async () => {
-  const log = DurableLog.open(path, { loopSyncMaxMs: 10_000 });
+  const log = DurableLog.open(path, { placement: new SyncPlacement(10_000) });
   await log.append({ n: 0 }); // the first sync is timed on the loop
   const before = log.syncs;
   const turn = Array.from({ length: 20 }, (_, i) => log.append({ n: i + 1 }));
@@ -64,7 +65,7 @@ it('on a fast disk syncs on the loop, once per turn for every append made in it'
 });
 
 it('with loop syncs off, group commit still covers concurrent appends', async () => {
-  const log = DurableLog.open(path, { loopSyncMaxMs: 0 });
+  const log = DurableLog.open(path, { placement: new SyncPlacement(0) });
   await Promise.all(Array.from({ length: 30 }, (_, i) => log.append({ n: i })));
   expect(log.syncs).toBeGreaterThanOrEqual(1);
   expect(log.syncs).toBeLessThan(30);

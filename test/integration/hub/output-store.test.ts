@@ -24,6 +24,7 @@ function runnerStream(jobId: string, output: string, chunkSizeBytes = 8) {
     stream: 'stdout',
     chunkSizeBytes,
     emit: (c) => chunks.push(c),
+    omitEmpty: true, // as for this hub, whose welcome says omit_empty_streams
   });
   chunker.write(Buffer.from(output));
   const summary = chunker.end(false);
@@ -68,7 +69,7 @@ describe('OutputStore', () => {
     expect(outputs.read('j0', 'stdout')).toBeUndefined();
   });
 
-  it('a single empty chunk (the final marker alone) is verified without files too', async () => {
+  it('a single empty chunk (a runner that does not omit empty streams) is verified without files too', async () => {
     const outputs = new OutputStore(dir);
     const streamer = new ChunkStreamer({ transferId: 'j5.stdout', jobId: 'j5', stream: 'stdout' });
     const marker = streamer.end();
@@ -92,13 +93,22 @@ describe('OutputStore', () => {
     expect(outputs.read('j6', 'stdout')).toBeUndefined();
   });
 
-  it('a summary of no chunks that claims bytes is a mismatch', () => {
+  it('a summary of no chunks that claims bytes is a mismatch, and old output is not kept', async () => {
     const outputs = new OutputStore(dir);
+    const earlier = runnerStream('j7', OUTPUT);
+    for (const chunk of earlier.chunks) outputs.accept('j7', chunk);
+    await outputs.flush('j7');
     const { summary } = runnerStream('j7', '');
     expect(outputs.check('j7', 'stdout', { ...summary, bytes: 3 })).toMatchObject({
       state: 'mismatch',
       reason: expect.stringMatching(/no chunks but reports 3 bytes/),
     });
+    expect(outputs.read('j7', 'stdout')).toBeUndefined();
+  });
+
+  it('a store that cannot list its folder says so instead of assuming it is empty', () => {
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    expect(() => new OutputStore(join(dir, 'not-a-folder'))).toThrow(/ENOTDIR/);
   });
 
   it('learns a lost tail from the summary alone', () => {

@@ -1,6 +1,7 @@
 // A ko-v1 man in the middle for runner tests: a real ws server that forwards every frame between
 // a runner and the hub (the runner's token goes through in the upgrade header), records them,
-// and drops the frames a test tells it to (an ack lost on the way, a result that never arrives).
+// and drops the frames a test tells it to (an ack lost on the way, a result that never arrives)
+// or rewrites a frame's body on the way to the runner (an older hub's welcome).
 import { createServer, type Server } from 'node:http';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
@@ -17,6 +18,8 @@ export interface FrameFilterProxy {
   frames: ProxiedFrame[];
   /** Decides per frame; true drops it. Replaceable while running. */
   drop: (frame: Omit<ProxiedFrame, 'dropped'>) => boolean;
+  /** Rewrites the body of a frame going to the runner (identity by default). */
+  rewriteToRunner: (type: string, body: Record<string, unknown>) => Record<string, unknown>;
   close: () => Promise<void>;
 }
 
@@ -31,12 +34,21 @@ export async function startFrameFilterProxy(hubUrl: string): Promise<FrameFilter
   const proxy = {
     frames: [] as ProxiedFrame[],
     drop: (() => false) as FrameFilterProxy['drop'],
+    rewriteToRunner: ((_type, body) => body) as FrameFilterProxy['rewriteToRunner'],
   };
   const pass = (data: RawData, direction: ProxiedFrame['direction'], target: WebSocket): void => {
+    let text = String(data);
     const frame = { direction, ...parse(data) };
+    if (direction === 'to-runner') {
+      const body = proxy.rewriteToRunner(frame.type, frame.body);
+      if (body !== frame.body) {
+        frame.body = body;
+        text = JSON.stringify({ ...(JSON.parse(text) as object), body });
+      }
+    }
     const dropped = proxy.drop(frame);
     proxy.frames.push({ ...frame, dropped });
-    if (!dropped && target.readyState === WebSocket.OPEN) target.send(String(data));
+    if (!dropped && target.readyState === WebSocket.OPEN) target.send(text);
   };
   wss.on('connection', (runnerSide, req) => {
     const pending: RawData[] = [];

@@ -155,7 +155,7 @@ it('imports jobs spooled by an older runner (one folder per job) and drops the f
   expect(Spool.pendingJobIds(dir)).toEqual(['job_old']);
 });
 
-it('a lost job is closed from the chunks on disk: contiguous ones counted and hashed, none means empty', async () => {
+it('a lost job is closed from the chunks on disk: contiguous ones counted and hashed, none is one empty chunk', async () => {
   const spool = spoolAt();
   await spool.begin('j9', request('j9'));
   for (const [seq, text] of [
@@ -166,7 +166,8 @@ it('a lost job is closed from the chunks on disk: contiguous ones counted and ha
     spool.appendChunk('j9', chunk('j9', seq, text));
   spool.close();
   open.length = 0;
-  const result = lostJobResult(spoolAt(), 'j9');
+  const reopened = spoolAt();
+  const result = lostJobResult(reopened, 'j9');
   expect(result).toMatchObject({ status: 'lost', error: { code: 'RUNNER_RESTARTED' } });
   expect(result.streams.stdout).toEqual({
     transfer_id: 'j9.stdout',
@@ -175,9 +176,9 @@ it('a lost job is closed from the chunks on disk: contiguous ones counted and ha
     chunks: 2,
     truncated: false,
   });
-  expect(result.streams.stderr).toMatchObject({
-    bytes: 0,
-    chunks: 0,
-    sha256: createHash('sha256').digest('hex'),
-  });
+  const empty = createHash('sha256').digest('hex');
+  expect(result.streams.stderr).toMatchObject({ bytes: 0, chunks: 1, sha256: empty });
+  expect(reopened.chunks('j9', 'stderr')).toMatchObject([
+    { seq: 0, total: 1, size: 0, sha256: empty, whole_size: 0 },
+  ]);
 });

@@ -27,8 +27,14 @@ describe('OutputChunker', () => {
   const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
   const cases = [
     {
+      name: 'nothing (for a hub without omit_empty_streams)',
+      writes: [] as string[],
+      size: 4,
+      chunks: 1,
+    },
+    {
       name: 'exactly one chunk, then the empty last',
-      writes: ['abcd'] as string[],
+      writes: ['abcd'],
       size: 4,
       chunks: 2,
     },
@@ -71,13 +77,14 @@ describe('OutputChunker', () => {
     });
   }
 
-  it('a stream that produced nothing sends no chunk; its summary says 0 chunks', () => {
+  it('with omitEmpty, a stream that produced nothing sends no chunk; its summary says 0 chunks', () => {
     const emitted: ExecChunkBody[] = [];
     const chunker = new OutputChunker({
       jobId: 'j1',
       stream: 'stderr',
       chunkSizeBytes: 4,
       emit: (x) => emitted.push(x),
+      omitEmpty: true,
     });
     chunker.write(Buffer.alloc(0));
     expect(chunker.end(false)).toEqual({
