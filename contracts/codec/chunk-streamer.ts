@@ -76,7 +76,7 @@ export class ChunkStreamer {
    * say 0 chunks), so an empty output stream costs no frame.
    */
   end(): ExecChunkBody;
-  end(options: { omitEmpty: true }): ExecChunkBody | null;
+  end(options: { omitEmpty: boolean }): ExecChunkBody | null;
   end(options: { omitEmpty?: boolean } = {}): ExecChunkBody | null {
     this.#assertOpen('end');
     if (options.omitEmpty && this.#seq === 0 && this.#pendingBytes === 0) {

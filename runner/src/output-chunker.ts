@@ -56,7 +56,7 @@ export class OutputChunker {
    */
   end(truncated: boolean): StreamSummary {
     if (!this.#streamer.ended) {
-      const last = this.#omitEmpty ? this.#streamer.end({ omitEmpty: true }) : this.#streamer.end();
+      const last = this.#streamer.end({ omitEmpty: this.#omitEmpty });
       if (last) this.#emit(last);
     }
     const totals = this.#streamer.totals();

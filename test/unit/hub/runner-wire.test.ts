@@ -25,6 +25,20 @@ describe('backoffDelay', () => {
 
 describe('OutputChunker', () => {
   const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+  /** A chunker for job j1 that collects what it emits. */
+  const chunkerFor = (
+    options: { stream?: 'stdout' | 'stderr'; size?: number; omitEmpty?: boolean } = {},
+  ): { chunker: OutputChunker; emitted: ExecChunkBody[] } => {
+    const emitted: ExecChunkBody[] = [];
+    const chunker = new OutputChunker({
+      jobId: 'j1',
+      stream: options.stream ?? 'stdout',
+      chunkSizeBytes: options.size ?? 4,
+      emit: (x) => emitted.push(x),
+      ...(options.omitEmpty ? { omitEmpty: true } : {}),
+    });
+    return { chunker, emitted };
+  };
   const cases = [
     {
       name: 'nothing (for a hub without omit_empty_streams)',
@@ -43,13 +57,7 @@ describe('OutputChunker', () => {
   ];
   for (const c of cases) {
     it(`${c.name}: numbered, offsets add up, hashes match, last carries the total`, () => {
-      const emitted: ExecChunkBody[] = [];
-      const chunker = new OutputChunker({
-        jobId: 'j1',
-        stream: 'stdout',
-        chunkSizeBytes: c.size,
-        emit: (x) => emitted.push(x),
-      });
+      const { chunker, emitted } = chunkerFor({ size: c.size });
       for (const w of c.writes) chunker.write(Buffer.from(w, 'utf8'));
       const summary = chunker.end(false);
       const whole = Buffer.from(c.writes.join(''), 'utf8');
@@ -78,14 +86,7 @@ describe('OutputChunker', () => {
   }
 
   it('with omitEmpty, a stream that produced nothing sends no chunk; its summary says 0 chunks', () => {
-    const emitted: ExecChunkBody[] = [];
-    const chunker = new OutputChunker({
-      jobId: 'j1',
-      stream: 'stderr',
-      chunkSizeBytes: 4,
-      emit: (x) => emitted.push(x),
-      omitEmpty: true,
-    });
+    const { chunker, emitted } = chunkerFor({ stream: 'stderr', omitEmpty: true });
     chunker.write(Buffer.alloc(0));
     expect(chunker.end(false)).toEqual({
       transfer_id: 'j1.stderr',
@@ -100,13 +101,7 @@ describe('OutputChunker', () => {
   });
 
   it('flush sends what is buffered as a short live chunk', () => {
-    const emitted: ExecChunkBody[] = [];
-    const chunker = new OutputChunker({
-      jobId: 'j',
-      stream: 'stderr',
-      chunkSizeBytes: 100,
-      emit: (x) => emitted.push(x),
-    });
+    const { chunker, emitted } = chunkerFor({ stream: 'stderr', size: 100 });
     chunker.write(Buffer.from('live'));
     expect(emitted).toHaveLength(0);
     chunker.flush();
@@ -114,13 +109,7 @@ describe('OutputChunker', () => {
   });
 
   it('drops output after end() and gives the same summary when ended again', () => {
-    const emitted: ExecChunkBody[] = [];
-    const chunker = new OutputChunker({
-      jobId: 'j',
-      stream: 'stdout',
-      chunkSizeBytes: 4,
-      emit: (x) => emitted.push(x),
-    });
+    const { chunker, emitted } = chunkerFor();
     chunker.write(Buffer.from('abcdef'));
     const summary = chunker.end(true);
     chunker.write(Buffer.from('late'));
