@@ -446,13 +446,10 @@ async function queueStorage(
 
 /**
  * KO overhead (ms) of the round trip before the queue and spool rework (session 2, quiet
- * machine, KO_BENCH_CONNECTIONS=200 KO_BENCH_JOBS=500): 4 fdatasyncs and 2 fsyncs per job, a
- * folder per job in the runner spool. Printed next to today's figure, for comparison.
+ * machine, runners on the hub thread, state on disk): 4 fdatasyncs and 2 fsyncs per job, a
+ * folder per job in the runner spool. Printed next to the one-thread figure, its like.
  */
-const OVERHEAD_BEFORE = {
-  disk: { p50: 7.1, p95: 11.3 },
-  tmpfs: { p50: 2.4, p95: 6.9 },
-} as const;
+const OVERHEAD_BEFORE = { p50: 7.1, p95: 11.3 } as const;
 
 const PLACEMENT_NOTE: Record<RunnerPlacement, string> = {
   'child-process': 'runners in their own process, as deployed',
@@ -468,10 +465,10 @@ async function roundTrips(): Promise<BenchResult[]> {
     placement: RunnerPlacement;
     base: string;
     label: string;
-    before?: 'disk' | 'tmpfs';
+    before?: boolean;
   }[] = [
     { placement: 'child-process', base: tmpdir(), label: '' },
-    { placement: 'in-process', base: tmpdir(), label: ', one thread', before: 'disk' },
+    { placement: 'in-process', base: tmpdir(), label: ', one thread', before: true },
   ];
   // The same with state on tmpfs, where fsync costs nothing: what is left is the protocol itself
   // (frames, validation, dispatch), without the durability price.
@@ -484,8 +481,7 @@ async function roundTrips(): Promise<BenchResult[]> {
     progress(`KO round trips (${c.placement}, state on ${c.base})`);
     const ko = stats(await koRoundTrips(ROUND_TRIPS, c.base, c.placement));
     for (const p of ['p50', 'p95', 'p99'] as const) {
-      const before =
-        c.before && p !== 'p99' ? `; before the rework: ${OVERHEAD_BEFORE[c.before][p]} ms` : '';
+      const before = c.before && p !== 'p99' ? `; before the rework: ${OVERHEAD_BEFORE[p]} ms` : '';
       results.push({
         name: `hub: no-op job round trip ${p}${c.label}`,
         baseline: `raw ws echo ${p}`,
